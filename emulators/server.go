@@ -1,0 +1,173 @@
+package emulators
+
+import (
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+
+	"github.com/pushsim/pushsim/emulators/admin"
+	"github.com/pushsim/pushsim/emulators/world"
+)
+
+// Options configure a Server. The zero value gives a real clock and empty world.
+type Options struct {
+	// Clock is the world's clock; use world.NewVirtualClock in tests.
+	Clock world.Clock
+	// Seed makes tokens, ids and probabilistic faults reproducible.
+	Seed uint64
+	// LedgerCap and ShadeCap bound memory (defaults 10000 and 200).
+	LedgerCap, ShadeCap int
+}
+
+// Server is every vendor emulator plus the control plane over one world.
+type Server struct {
+	World   *world.World
+	vendors map[string]world.Vendor
+	names   []string
+	hosts   map[string]world.Vendor
+	admin   http.Handler
+	ts      *httptest.Server
+	url     string
+}
+
+// New builds the emulators in memory. Use Handler, Client or Intercept to
+// reach them, or Start to listen on a port.
+func New(opts Options) *Server {
+	w := world.New(world.Options{Clock: opts.Clock, Seed: opts.Seed, LedgerCap: opts.LedgerCap, ShadeCap: opts.ShadeCap})
+	s := &Server{World: w, vendors: map[string]world.Vendor{}, hosts: map[string]world.Vendor{}, url: "http://pushsim.invalid"}
+	for _, build := range vendorBuilders {
+		v := build(w)
+		s.vendors[v.Name()] = v
+		s.names = append(s.names, v.Name())
+		for _, h := range v.Hosts() {
+			s.hosts[strings.ToLower(h)] = v
+		}
+	}
+	sort.Strings(s.names)
+	s.admin = admin.New(w, s.vendors)
+	return s
+}
+
+// Start runs New's server on a loopback port until the test ends.
+func Start(tb testing.TB, opts Options) *Server {
+	tb.Helper()
+	s := New(opts)
+	s.ts = httptest.NewServer(s)
+	s.url = s.ts.URL
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// Listen serves on an existing listener (pushsim serve); URL reports it.
+func (s *Server) Listen(l net.Listener) *http.Server {
+	s.url = "http://" + l.Addr().String()
+	srv := &http.Server{Handler: s}
+	go srv.Serve(l) //nolint:errcheck // Serve returns when the caller shuts srv down
+	return srv
+}
+
+// Close stops a started server.
+func (s *Server) Close() {
+	if s.ts != nil {
+		s.ts.Close()
+	}
+}
+
+// Vendors lists the emulated vendors' names.
+func (s *Server) Vendors() []string { return append([]string(nil), s.names...) }
+
+// Vendor returns one vendor's emulator.
+func (s *Server) Vendor(name string) world.Vendor { return s.vendors[name] }
+
+// URL is the server's root ("http://127.0.0.1:port"; a placeholder host when
+// in memory, which Client still reaches).
+func (s *Server) URL() string { return s.url }
+
+// BaseURL is the URL to configure as a vendor's base: URL()/<vendor>.
+func (s *Server) BaseURL(vendor string) string { return s.url + "/" + vendor }
+
+// Handler returns the one handler that serves every vendor and the control plane.
+func (s *Server) Handler() http.Handler { return s }
+
+// ServeHTTP routes by real vendor host, then by /<vendor>/ prefix, then to
+// the control plane.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	host := strings.ToLower(r.Host)
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	if v, ok := s.hosts[host]; ok {
+		v.Handler().ServeHTTP(w, r)
+		return
+	}
+	path := r.URL.Path
+	if strings.HasPrefix(path, "/_pushsim") || path == "/" || !strings.Contains(path[1:], "/") && s.vendors[path[1:]] == nil {
+		s.admin.ServeHTTP(w, r)
+		return
+	}
+	name, rest, _ := strings.Cut(path[1:], "/")
+	v, ok := s.vendors[name]
+	if !ok {
+		s.admin.ServeHTTP(w, r)
+		return
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = "/" + rest
+	r2.URL.RawPath = ""
+	if r.URL.RawPath != "" {
+		if _, raw, ok := strings.Cut(r.URL.RawPath[1:], "/"); ok {
+			r2.URL.RawPath = "/" + raw
+		}
+	}
+	v.Handler().ServeHTTP(w, r2)
+}
+
+// Transport is an http.RoundTripper that hands every request to the
+// emulators in memory, whatever its host: real vendor hosts are routed by
+// name, anything else by path.
+func (s *Server) Transport() http.RoundTripper { return roundTripper{s} }
+
+type roundTripper struct{ s *Server }
+
+func (rt roundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	if r.Host == "" {
+		r.Host = r.URL.Host
+	}
+	rt.s.ServeHTTP(rec, r)
+	resp := rec.Result()
+	resp.Request = r
+	return resp, nil
+}
+
+// Client returns an *http.Client whose every request reaches the emulators
+// in memory, so vendor clients work unchanged with their real host names.
+func (s *Server) Client() *http.Client { return &http.Client{Transport: s.Transport()} }
+
+// Intercept redirects the vendors' real host names on an existing client to
+// the emulators (through jarcoal/httpmock); other hosts pass through to the
+// client's previous transport. It returns a function that undoes it.
+func (s *Server) Intercept(c *http.Client) (restore func()) {
+	prev := c.Transport
+	if prev == nil {
+		prev = http.DefaultTransport
+	}
+	mock := httpmock.NewMockTransport()
+	mock.RegisterNoResponder(func(r *http.Request) (*http.Response, error) { return prev.RoundTrip(r) })
+	inner := s.Transport()
+	toEmulators := func(r *http.Request) (*http.Response, error) { return inner.RoundTrip(r) }
+	for host := range s.hosts {
+		re := regexp.MustCompile(`^https?://` + regexp.QuoteMeta(host) + `(:\d+)?(/|$)`)
+		for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+			mock.RegisterRegexpResponder(method, re, toEmulators)
+		}
+	}
+	c.Transport = mock
+	return func() { c.Transport = prev }
+}

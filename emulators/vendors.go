@@ -1,0 +1,12 @@
+package emulators
+
+import (
+	"github.com/pushsim/pushsim/emulators/world"
+	"github.com/pushsim/pushsim/emulators/xiaomi"
+)
+
+// vendorBuilders lists every emulated vendor. Add a vendor by adding its
+// constructor here; vendor packages never import each other.
+var vendorBuilders = []func(*world.World) world.Vendor{
+	xiaomi.New,
+}

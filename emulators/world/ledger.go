@@ -1,0 +1,103 @@
+package world
+
+import (
+	"slices"
+	"time"
+)
+
+// Ledger entry kinds.
+const (
+	KindRequest  = "request"  // one vendor API call
+	KindDelivery = "delivery" // what happened to an accepted push on one phone
+)
+
+// Verdicts.
+const (
+	VerdictAccepted = "accepted"
+	VerdictRejected = "rejected"
+	VerdictNotShown = "accepted-not-shown"
+)
+
+// Entry is one line of the ledger: a vendor request with the emulator's
+// verdict, or the fate of one accepted push on one phone.
+type Entry struct {
+	Seq       uint64    `json:"seq"`
+	Kind      string    `json:"kind"`
+	At        time.Time `json:"at"`
+	Vendor    string    `json:"vendor"`
+	App       string    `json:"app,omitempty"`
+	Method    string    `json:"method,omitempty"`
+	Path      string    `json:"path,omitempty"`
+	Status    int       `json:"status,omitempty"`
+	Tokens    []string  `json:"tokens,omitempty"`
+	Device    string    `json:"device,omitempty"`
+	Verdict   string    `json:"verdict"`
+	Code      string    `json:"code,omitempty"` // the vendor's own code, as a string
+	Rule      string    `json:"rule,omitempty"`
+	Reason    string    `json:"reason,omitempty"`
+	MessageID string    `json:"message_id,omitempty"`
+	Request   uint64    `json:"request,omitempty"` // for deliveries: the request's Seq
+	// Body and Response are kept for the console, secrets masked by the vendor.
+	Body     string `json:"body,omitempty"`
+	Response string `json:"response,omitempty"`
+}
+
+// Filter selects ledger entries; zero fields match everything.
+type Filter struct {
+	Vendor, App, Token, Verdict, Kind, Rule, Device, MessageID string
+	Since                                                      uint64 // entries with Seq > Since
+	Limit                                                      int    // newest N
+}
+
+func (f Filter) match(e *Entry) bool {
+	return (f.Vendor == "" || e.Vendor == f.Vendor) &&
+		(f.App == "" || e.App == f.App) &&
+		(f.Verdict == "" || e.Verdict == f.Verdict) &&
+		(f.Kind == "" || e.Kind == f.Kind) &&
+		(f.Rule == "" || e.Rule == f.Rule) &&
+		(f.Device == "" || e.Device == f.Device) &&
+		(f.MessageID == "" || e.MessageID == f.MessageID) &&
+		(f.Token == "" || slices.Contains(e.Tokens, f.Token)) &&
+		e.Seq > f.Since
+}
+
+type ledger struct {
+	entries []Entry
+	seq     uint64
+	cap     int
+}
+
+func (l *ledger) add(e Entry) uint64 {
+	l.seq++
+	e.Seq = l.seq
+	l.entries = appendCapped(l.entries, e, l.cap)
+	return e.Seq
+}
+
+// Record appends an entry to the ledger and returns its sequence number.
+func (w *World) Record(e Entry) uint64 {
+	if e.At.IsZero() {
+		e.At = w.clock.Now()
+	}
+	w.mu.Lock()
+	seq := w.ledger.add(e)
+	w.mu.Unlock()
+	w.notify(Event{Kind: "ledger", Seq: seq})
+	return seq
+}
+
+// Ledger returns the entries that match f, oldest first.
+func (w *World) Ledger(f Filter) []Entry {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	var out []Entry
+	for i := range w.ledger.entries {
+		if f.match(&w.ledger.entries[i]) {
+			out = append(out, w.ledger.entries[i])
+		}
+	}
+	if f.Limit > 0 && len(out) > f.Limit {
+		out = out[len(out)-f.Limit:]
+	}
+	return out
+}

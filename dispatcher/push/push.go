@@ -5,6 +5,7 @@ package push
 
 import (
 	"context"
+	"net/http"
 	"time"
 )
 
@@ -71,3 +72,49 @@ type Client interface {
 	Vendor() string
 	Send(ctx context.Context, p Push, tokens []string) []Result
 }
+
+// Certificate is a push certificate (the guide's steps 2–4): one vendor app's
+// credentials and the per-vendor settings an IM backend configures for it.
+// Field use per vendor:
+//   - xiaomi: AppSecret (Authorization: key=), Package, Channel (extra.channel_id)
+//   - huawei: AppID (client_id), AppSecret (client_secret), Category, Importance
+//   - oppo:   AppKey, MasterSecret, Channel, Category, NotifyLevel, TemplateID
+//   - vivo:   AppID, AppKey, AppSecret, Classification, Category, PushMode
+//   - meizu:  AppID, AppSecret, NoticeMsgType
+//   - fcm:    ServiceAccount (the JSON key file's content), ProjectID, Channel
+type Certificate struct {
+	BusinessID     int               `json:"business_id" yaml:"business_id"`
+	Vendor         string            `json:"vendor" yaml:"vendor"`
+	AppID          string            `json:"app_id,omitempty" yaml:"app_id,omitempty"`
+	AppKey         string            `json:"app_key,omitempty" yaml:"app_key,omitempty"`
+	AppSecret      string            `json:"app_secret,omitempty" yaml:"app_secret,omitempty"`
+	MasterSecret   string            `json:"master_secret,omitempty" yaml:"master_secret,omitempty"`
+	ServiceAccount string            `json:"service_account,omitempty" yaml:"service_account,omitempty"`
+	ProjectID      string            `json:"project_id,omitempty" yaml:"project_id,omitempty"`
+	Package        string            `json:"package" yaml:"package"`
+	BaseURL        string            `json:"base_url,omitempty" yaml:"base_url,omitempty"` // "" = the vendor's real host
+	AuthURL        string            `json:"auth_url,omitempty" yaml:"auth_url,omitempty"` // token endpoint base; "" = BaseURL or the real host
+	Click          Click             `json:"click" yaml:"click"`
+	Channel        string            `json:"channel,omitempty" yaml:"channel,omitempty"`
+	Category       string            `json:"category,omitempty" yaml:"category,omitempty"`
+	Class          string            `json:"class,omitempty" yaml:"class,omitempty"`
+	Importance     string            `json:"importance,omitempty" yaml:"importance,omitempty"`
+	NotifyLevel    int               `json:"notify_level,omitempty" yaml:"notify_level,omitempty"`
+	TemplateID     string            `json:"template_id,omitempty" yaml:"template_id,omitempty"`
+	Classification int               `json:"classification,omitempty" yaml:"classification,omitempty"`
+	NoticeMsgType  int               `json:"notice_msg_type,omitempty" yaml:"notice_msg_type,omitempty"`
+	PushMode       int               `json:"push_mode,omitempty" yaml:"push_mode,omitempty"`
+	Sound          string            `json:"sound,omitempty" yaml:"sound,omitempty"`
+	Settings       map[string]string `json:"settings,omitempty" yaml:"settings,omitempty"`
+}
+
+// Options are what a vendor client takes besides its certificate.
+type Options struct {
+	HTTPClient *http.Client     // nil = http.DefaultClient
+	Now        func() time.Time // for token expiry; nil = time.Now
+	Timeout    time.Duration    // per vendor call; 0 = 10s
+}
+
+// NewClient builds a vendor client from a certificate; each dispatcher/<vendor>
+// package exports one as New.
+type NewClient func(cert Certificate, opt Options) (Client, error)

@@ -16,4 +16,6 @@ type Vendor interface {
 	// DemoApp fills in credentials and channels for a new app in the vendor's
 	// real formats where the caller left them empty.
 	DemoApp(app *App)
+	// Rules lists the rules this emulator enforces (ids used in the ledger).
+	Rules() []Rule
 }

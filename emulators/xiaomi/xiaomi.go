@@ -18,3 +18,4 @@ func (e *Emulator) Hosts() []string                { return []string{"api.xmpush
 func (e *Emulator) Handler() http.Handler          { return http.NotFoundHandler() }
 func (e *Emulator) NewToken(app *world.App) string { return "" }
 func (e *Emulator) DemoApp(app *world.App)         {}
+func (e *Emulator) Rules() []world.Rule            { return nil }

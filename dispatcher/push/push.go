@@ -36,15 +36,18 @@ type Push struct {
 	Ext         string            // the IM ext string, must reach the app byte-identical
 	Extras      map[string]string // custom key/values handed to the app
 	PassThrough bool
-	Channel     string // vendor channel id (Xiaomi channel_id, OPPO channel_id, FCM channel_id)
-	Class       string // "private" (IM / service) or "public" (marketing)
-	Category    string // vendor category (Huawei/OPPO/vivo: IM)
-	Sound       string
-	Badge       int // unread count to set; 0 = leave
-	NotifyID    string
-	Click       Click
-	TTL         time.Duration
-	Raw         map[string]string
+	Channel     string // vendor channel id (Xiaomi channel_id, OPPO channel_id, FCM channel_id); "" = the certificate's
+	// NoChannel sends no channel id at all, even if the certificate has one:
+	// an IM message may set its OPPO channel to "" on purpose.
+	NoChannel bool
+	Class     string // "private" (IM / service) or "public" (marketing)
+	Category  string // vendor category (Huawei/OPPO/vivo: IM)
+	Sound     string
+	Badge     int // unread count to set; 0 = leave
+	NotifyID  string
+	Click     Click
+	TTL       time.Duration
+	Raw       map[string]string
 }
 
 // Click is the click action of a push, from the push certificate.

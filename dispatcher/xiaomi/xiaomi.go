@@ -135,7 +135,7 @@ func (c *Client) form(p push.Push) url.Values {
 	if p.TTL > 0 {
 		f.Set("time_to_live", strconv.FormatInt(p.TTL.Milliseconds(), 10))
 	}
-	if ch := firstNonEmpty(p.Channel, c.cert.Channel); ch != "" {
+	if ch := firstNonEmpty(p.Channel, c.cert.Channel); ch != "" && !p.NoChannel {
 		f.Set("extra.channel_id", ch)
 	}
 	click := p.Click

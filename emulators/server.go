@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 
@@ -23,6 +24,12 @@ type Options struct {
 	Seed uint64
 	// LedgerCap and ShadeCap bound memory (defaults 10000 and 200).
 	LedgerCap, ShadeCap int
+	// Vendors replaces the emulated vendors (nil = every vendor pushsim
+	// knows): tests plug in a fake or a spy, users a vendor of their own.
+	Vendors []func(*world.World) world.Vendor
+	// UI is served at "/" and every path that is neither a vendor's nor the
+	// control plane's (the console); nil serves a small JSON index.
+	UI http.Handler
 }
 
 // Server is every vendor emulator plus the control plane over one world.
@@ -31,7 +38,7 @@ type Server struct {
 	vendors map[string]world.Vendor
 	names   []string
 	hosts   map[string]world.Vendor
-	admin   http.Handler
+	admin   *admin.API
 	ts      *httptest.Server
 	url     string
 }
@@ -41,7 +48,11 @@ type Server struct {
 func New(opts Options) *Server {
 	w := world.New(world.Options{Clock: opts.Clock, Seed: opts.Seed, LedgerCap: opts.LedgerCap, ShadeCap: opts.ShadeCap})
 	s := &Server{World: w, vendors: map[string]world.Vendor{}, hosts: map[string]world.Vendor{}, url: "http://pushsim.invalid"}
-	for _, build := range vendorBuilders {
+	builders := opts.Vendors
+	if builders == nil {
+		builders = vendorBuilders
+	}
+	for _, build := range builders {
 		v := build(w)
 		s.vendors[v.Name()] = v
 		s.names = append(s.names, v.Name())
@@ -50,7 +61,7 @@ func New(opts Options) *Server {
 		}
 	}
 	sort.Strings(s.names)
-	s.admin = admin.New(w, s.vendors)
+	s.admin = admin.New(w, s.vendors, admin.Options{UI: opts.UI})
 	return s
 }
 
@@ -67,13 +78,17 @@ func Start(tb testing.TB, opts Options) *Server {
 // Listen serves on an existing listener (pushsim serve); URL reports it.
 func (s *Server) Listen(l net.Listener) *http.Server {
 	s.url = "http://" + l.Addr().String()
-	srv := &http.Server{Handler: s}
+	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	// Shutdown waits for open requests: end the control plane's event
+	// streams so a browser left open does not hold it up.
+	srv.RegisterOnShutdown(s.admin.Close)
 	go srv.Serve(l) //nolint:errcheck // Serve returns when the caller shuts srv down
 	return srv
 }
 
 // Close stops a started server.
 func (s *Server) Close() {
+	s.admin.Close()
 	if s.ts != nil {
 		s.ts.Close()
 	}
@@ -92,6 +107,9 @@ func (s *Server) URL() string { return s.url }
 // BaseURL is the URL to configure as a vendor's base: URL()/<vendor>.
 func (s *Server) BaseURL(vendor string) string { return s.url + "/" + vendor }
 
+// Admin returns the control plane, to add routes to it (faults, events).
+func (s *Server) Admin() *admin.API { return s.admin }
+
 // Handler returns the one handler that serves every vendor and the control plane.
 func (s *Server) Handler() http.Handler { return s }
 
@@ -107,6 +125,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	path := r.URL.Path
+	if path == "" {
+		path = "/" // a client request for "http://host" has no path
+	}
 	if strings.HasPrefix(path, "/_pushsim") || path == "/" || !strings.Contains(path[1:], "/") && s.vendors[path[1:]] == nil {
 		s.admin.ServeHTTP(w, r)
 		return
@@ -136,11 +157,24 @@ func (s *Server) Transport() http.RoundTripper { return roundTripper{s} }
 type roundTripper struct{ s *Server }
 
 func (rt roundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
-	rec := httptest.NewRecorder()
-	if r.Host == "" {
-		r.Host = r.URL.Host
+	// A RoundTripper must not change the caller's request, and handlers
+	// expect what net/http's server gives them: a non-nil body, a Host,
+	// a RequestURI.
+	in := r.Clone(r.Context())
+	if in.Host == "" {
+		in.Host = r.URL.Host
 	}
-	rt.s.ServeHTTP(rec, r)
+	if in.Body == nil {
+		in.Body = http.NoBody
+	}
+	if in.RequestURI == "" {
+		in.RequestURI = r.URL.RequestURI()
+	}
+	rec := httptest.NewRecorder()
+	rt.s.ServeHTTP(rec, in)
+	if r.Body != nil {
+		r.Body.Close()
+	}
 	resp := rec.Result()
 	resp.Request = r
 	return resp, nil
@@ -164,7 +198,7 @@ func (s *Server) Intercept(c *http.Client) (restore func()) {
 	toEmulators := func(r *http.Request) (*http.Response, error) { return inner.RoundTrip(r) }
 	for host := range s.hosts {
 		re := regexp.MustCompile(`^https?://` + regexp.QuoteMeta(host) + `(:\d+)?(/|$)`)
-		for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		for _, method := range []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions} {
 			mock.RegisterRegexpResponder(method, re, toEmulators)
 		}
 	}

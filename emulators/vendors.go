@@ -1,6 +1,7 @@
 package emulators
 
 import (
+	"github.com/pushsim/pushsim/emulators/oppo"
 	"github.com/pushsim/pushsim/emulators/world"
 	"github.com/pushsim/pushsim/emulators/xiaomi"
 )
@@ -9,4 +10,5 @@ import (
 // constructor here; vendor packages never import each other.
 var vendorBuilders = []func(*world.World) world.Vendor{
 	xiaomi.New,
+	oppo.New,
 }

@@ -1,6 +1,7 @@
 package emulators
 
 import (
+	"github.com/pushsim/pushsim/emulators/huawei"
 	"github.com/pushsim/pushsim/emulators/oppo"
 	"github.com/pushsim/pushsim/emulators/world"
 	"github.com/pushsim/pushsim/emulators/xiaomi"
@@ -11,4 +12,5 @@ import (
 var vendorBuilders = []func(*world.World) world.Vendor{
 	xiaomi.New,
 	oppo.New,
+	huawei.New,
 }

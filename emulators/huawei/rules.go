@@ -1,0 +1,80 @@
+package huawei
+
+import "github.com/pushsim/pushsim/emulators/world"
+
+// Rule ids, used in the ledger, in scenarios and in reports.
+const (
+	RuleOAuthGrant        = "huawei.oauth.grant-type"
+	RuleOAuthClientID     = "huawei.oauth.client-id"
+	RuleOAuthSecret       = "huawei.oauth.client-secret"
+	RuleOAuthIssued       = "huawei.oauth.issued"
+	RuleOAuthFlowControl  = "huawei.oauth.flow-control"
+	RuleAuthInvalid       = "huawei.auth.invalid"
+	RuleAuthExpired       = "huawei.auth.expired"
+	RuleAppPermission     = "huawei.app.permission"
+	RuleMessageStructure  = "huawei.message.structure"
+	RuleMessageTarget     = "huawei.message.target"
+	RuleMessageTokenCount = "huawei.message.token-count"
+	RuleMessageSize       = "huawei.message.size"
+	RuleMessageParams     = "huawei.message.params"
+	RuleCollapseKey       = "huawei.message.collapse-key"
+	RuleImportanceHigh    = "huawei.importance.high-right"
+	RuleContentSensitive  = "huawei.content.sensitive"
+	RuleTokensAllInvalid  = "huawei.tokens.all-invalid"
+	RuleTokensPartial     = "huawei.tokens.partial"
+	RuleValidateOnly      = "huawei.send.validate-only"
+	RuleClassService      = "huawei.classification.service"
+	RuleClassMarketing    = "huawei.classification.marketing"
+	RuleMarketingCap      = "huawei.classification.marketing-daily-cap"
+	RuleDeviceCap         = "huawei.frequency.device-daily-cap"
+	RuleChannelImportance = "huawei.channel.importance"
+	RuleClickAction       = "huawei.click.action"
+	RuleBadge             = "huawei.badge.number"
+	RuleSound             = "huawei.sound.service"
+	RuleData              = "huawei.data.extras"
+	RuleTTL               = "huawei.ttl.offline"
+)
+
+const (
+	srcAuth  = "vendor-facts/huawei-oppo-fcm-honor.md §1.2"
+	srcReq   = "vendor-facts/huawei-oppo-fcm-honor.md §1.3"
+	srcResp  = "vendor-facts/huawei-oppo-fcm-honor.md §1.4"
+	srcRules = "vendor-facts/huawei-oppo-fcm-honor.md §1.5"
+	srcClick = "vendor-facts/huawei-oppo-fcm-honor.md §1.6"
+)
+
+var rules = []world.Rule{
+	rule(RuleOAuthGrant, "The token endpoint only grants client_credentials", world.MUST, srcAuth, "inferred"),
+	rule(RuleOAuthClientID, "client_id must be 1-64 digits (sub_error 20002) and a known app (20003)", world.MUST, srcAuth, "documented"),
+	rule(RuleOAuthSecret, "client_secret must be present (20171) and right (12304); url-encoded and raw secrets are both accepted", world.MUST, srcAuth, "documented"),
+	rule(RuleOAuthIssued, "An access token is a Bearer token valid for 3600 s", world.MUST, srcAuth, "documented"),
+	rule(RuleOAuthFlowControl, "At most 1000 access tokens per app per 5 minutes", world.MUST, srcAuth, "documented"),
+	rule(RuleAuthInvalid, "A missing, malformed or other app's access token is refused with 80200001", world.MUST, srcResp, "documented"),
+	rule(RuleAuthExpired, "An expired access token is refused with 80200003", world.MUST, srcResp, "documented"),
+	rule(RuleAppPermission, "An app without push permission, or an unknown appId in the URL, gets 80300002", world.MUST, srcResp, "documented"),
+	rule(RuleMessageStructure, "A body that is not the documented JSON structure (bad JSON, wrong field types) gets 80100003", world.MUST, srcResp, "documented"),
+	rule(RuleMessageTarget, "Exactly one of token, topic and condition must be set", world.MUST, srcReq, "documented"),
+	rule(RuleMessageTokenCount, "A message carries 1 to 1000 tokens, else 80300010 (also for a missing message)", world.MUST, srcResp, "documented"),
+	rule(RuleMessageSize, "A message body over 4096 bytes, tokens excluded, gets 80300008", world.MUST, srcRules, "documented"),
+	rule(RuleMessageParams, "Field values are checked (click action, ttl, importance, category, badge, style, urls) else 80100001", world.MUST, srcReq, "documented"),
+	rule(RuleCollapseKey, "collapse_key must be -1..100, else 80100013", world.MUST, srcReq, "documented"),
+	rule(RuleImportanceHigh, "HIGH importance needs the high-importance right, else 80300011", world.MUST, srcReq, "inferred"),
+	rule(RuleContentSensitive, "Title or body with a forbidden word gets 80100016 (word list is an app setting)", world.MUST, srcRules, "secondary"),
+	rule(RuleTokensAllInvalid, "When no token is valid for the app the answer is 80300007", world.MUST, srcResp, "documented"),
+	rule(RuleTokensPartial, "When some tokens are invalid the answer is 80100000 with msg {\"success\",\"failure\",\"illegal_tokens\"} as a JSON string", world.MUST, srcResp, "documented"),
+	rule(RuleValidateOnly, "validate_only checks the message and delivers nothing", world.MUST, srcReq, "documented"),
+	rule(RuleClassService, "With the self-classification right and a service category, a message is service & communication: shown with sound", world.MUST, srcRules, "documented"),
+	rule(RuleClassMarketing, "Without the self-classification right, without category, or with MARKETING, a message is news & marketing: shown silently", world.MUST, srcRules, "documented"),
+	rule(RuleMarketingCap, "News & marketing: at most 2 per device per app per day (5 for news apps), more are dropped; resets at Shanghai midnight", world.MUST, srcRules, "documented"),
+	rule(RuleDeviceCap, "More than 3000 messages per device per app per day are dropped", world.MUST, srcRules, "secondary"),
+	rule(RuleChannelImportance, "channel_id is honoured only for NORMAL and HIGH importance; LOW goes to the marketing channel", world.MUST, "vendor-facts/huawei-oppo-fcm-honor.md §1.3 (channel_id)", "documented"),
+	rule(RuleClickAction, "click_action type 1 (intent or action), 2 (https url), 3 (launcher) is what a tap does", world.MUST, srcClick, "documented"),
+	rule(RuleBadge, "badge set_num (0-99) sets and add_num (1-99) adds to the app's badge; set_num wins", world.MUST, "vendor-facts/huawei-oppo-fcm-honor.md §1.3 (badge)", "secondary"),
+	rule(RuleSound, "sound / default_sound decide the ring of a service message", world.SHOULD, "vendor-facts/huawei-oppo-fcm-honor.md §1.3 (sound)", "documented"),
+	rule(RuleData, "message.data / android.data is handed to the app on tap", world.MUST, srcClick, "documented"),
+	rule(RuleTTL, "android.ttl (default 86400 s, at most 15 days) is how long an offline phone's message is kept", world.MUST, "vendor-facts/huawei-oppo-fcm-honor.md §1.3 (ttl)", "documented"),
+}
+
+func rule(id, statement, level, source, confidence string) world.Rule {
+	return world.Rule{ID: id, Vendor: vendor, Statement: statement, Level: level, Source: source, Confidence: confidence}
+}

@@ -435,7 +435,8 @@ func (c *call) takeQuota() rejection {
 		c.quota = -1
 		return rejection{}
 	case world.ClassPublic:
-		perDevice, mult := defPublicPerDevice, defPublicMult
+		mult := defPublicMult
+		perDevice = defPublicPerDevice
 		if app.News {
 			perDevice, mult = defPublicNews, defPublicMultNews
 		}

@@ -167,6 +167,9 @@ func (rt roundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
 	if in.Body == nil {
 		in.Body = http.NoBody
 	}
+	if in.URL.Path == "" {
+		in.URL.Path = "/"
+	}
 	if in.RequestURI == "" {
 		in.RequestURI = r.URL.RequestURI()
 	}
@@ -188,7 +191,8 @@ func (s *Server) Client() *http.Client { return &http.Client{Transport: s.Transp
 // the emulators (through jarcoal/httpmock); other hosts pass through to the
 // client's previous transport. It returns a function that undoes it.
 func (s *Server) Intercept(c *http.Client) (restore func()) {
-	prev := c.Transport
+	orig := c.Transport
+	prev := orig
 	if prev == nil {
 		prev = http.DefaultTransport
 	}
@@ -203,5 +207,5 @@ func (s *Server) Intercept(c *http.Client) (restore func()) {
 		}
 	}
 	c.Transport = mock
-	return func() { c.Transport = prev }
+	return func() { c.Transport = orig }
 }

@@ -3,6 +3,7 @@ package emulators
 import (
 	"github.com/pushsim/pushsim/emulators/huawei"
 	"github.com/pushsim/pushsim/emulators/oppo"
+	"github.com/pushsim/pushsim/emulators/vivo"
 	"github.com/pushsim/pushsim/emulators/world"
 	"github.com/pushsim/pushsim/emulators/xiaomi"
 )
@@ -13,4 +14,5 @@ var vendorBuilders = []func(*world.World) world.Vendor{
 	xiaomi.New,
 	oppo.New,
 	huawei.New,
+	vivo.New,
 }

@@ -79,7 +79,10 @@ func SeedDemo(s *Server) (Demo, error) {
 // _APP_ID, _APP_KEY, _APP_SECRET, _PACKAGE (the world.App fields of the same
 // names; see world.App for what each means per vendor), _CHANNEL (the first
 // registered channel), one line per App.Extra key, and _TOKEN_ALICE,
-// _TOKEN_BOB. Empty values are left out.
+// _TOKEN_BOB. Empty values are left out. Where a vendor names a credential
+// otherwise, the vendor's word is used: OPPO's Secret is _MASTER_SECRET (its
+// AppSecret is in Extra), FCM's ID is _PROJECT_ID. An Extra key that would
+// clash with these names gets an EXTRA_ prefix.
 func (d Demo) Env() string {
 	var b strings.Builder
 	line := func(k, v string) {
@@ -92,11 +95,18 @@ func (d Demo) Env() string {
 	for _, v := range d.Vendors {
 		p := "PUSHSIM_" + envName(v.Vendor) + "_"
 		fmt.Fprintf(&b, "\n# %s: real hosts %s; send to BASE_URL + the vendor's real path\n", v.Vendor, strings.Join(v.Hosts, ", "))
-		std := map[string]string{
-			"BASE_URL": v.BaseURL, "APP_ID": v.App.ID, "APP_KEY": v.App.Key,
-			"APP_SECRET": v.App.Secret, "PACKAGE": v.App.Package,
+		idName, secretName := "APP_ID", "APP_SECRET"
+		if n, ok := envIDNames[v.Vendor]; ok {
+			idName = n
 		}
-		for _, k := range []string{"BASE_URL", "APP_ID", "APP_KEY", "APP_SECRET", "PACKAGE"} {
+		if n, ok := envSecretNames[v.Vendor]; ok {
+			secretName = n
+		}
+		std := map[string]string{
+			"BASE_URL": v.BaseURL, idName: v.App.ID, "APP_KEY": v.App.Key,
+			secretName: v.App.Secret, "PACKAGE": v.App.Package,
+		}
+		for _, k := range []string{"BASE_URL", idName, "APP_KEY", secretName, "PACKAGE"} {
 			line(p+k, std[k])
 		}
 		if len(v.App.Channels) > 0 {
@@ -124,6 +134,13 @@ func (d Demo) Env() string {
 	}
 	return b.String()
 }
+
+// Where a vendor calls a world.App credential something else (see world.App),
+// the snippet uses the vendor's word.
+var (
+	envIDNames     = map[string]string{"fcm": "PROJECT_ID"}
+	envSecretNames = map[string]string{"oppo": "MASTER_SECRET"}
+)
 
 // envName upper-cases s and turns anything but letters and digits into "_".
 func envName(s string) string {

@@ -1,6 +1,7 @@
 package emulators
 
 import (
+	"github.com/pushsim/pushsim/emulators/fcm"
 	"github.com/pushsim/pushsim/emulators/huawei"
 	"github.com/pushsim/pushsim/emulators/oppo"
 	"github.com/pushsim/pushsim/emulators/vivo"
@@ -15,4 +16,5 @@ var vendorBuilders = []func(*world.World) world.Vendor{
 	oppo.New,
 	huawei.New,
 	vivo.New,
+	fcm.New,
 }

@@ -166,7 +166,8 @@ type PushStep struct {
 	Ext         string            `yaml:"ext"`
 	Extras      map[string]string `yaml:"extras"`
 	PassThrough bool              `yaml:"pass_through"`
-	Channel     string            `yaml:"channel"`
+	Channel     string            `yaml:"channel"`    // "" = the certificate's
+	NoChannel   bool              `yaml:"no_channel"` // send no channel even if the certificate has one
 	Class       string            `yaml:"class"`
 	Category    string            `yaml:"category"`
 	Sound       string            `yaml:"sound"`
@@ -292,8 +293,10 @@ type ResultExpect struct {
 type OutcomeExpect struct {
 	Kind     *string `yaml:"kind"`
 	Code     *Scalar `yaml:"code"`
+	Rule     *string `yaml:"rule"`   // the decision's rule id
 	Reason   *string `yaml:"reason"` // a substring
 	Attempts *int    `yaml:"attempts"`
+	Badge    *int    `yaml:"badge"` // the badge number pushed
 	Line     int     `yaml:"-"`
 }
 

@@ -91,12 +91,13 @@ func (f Failure) String() string {
 }
 
 // Event is one hop of a scenario's trace: a step, a vendor request and its
-// response, a dispatcher outcome, what a phone showed.
+// response, the emulator's verdict (ledger), a dispatcher outcome, what a
+// phone showed.
 type Event struct {
 	Step int `json:"step,omitempty"`
 	// At is the scenario's virtual time when it happened.
 	At time.Time `json:"at"`
-	// Kind is step, request, response, outcome, shade or note.
+	// Kind is step, request, response, ledger, outcome, shade or note.
 	Kind    string `json:"kind"`
 	Summary string `json:"summary"`
 	Detail  string `json:"detail,omitempty"`
@@ -107,6 +108,7 @@ const (
 	EventStep     = "step"
 	EventRequest  = "request"
 	EventResponse = "response"
+	EventLedger   = "ledger"
 	EventOutcome  = "outcome"
 	EventShade    = "shade"
 	EventNote     = "note"

@@ -1,0 +1,70 @@
+package harness
+
+import (
+	"github.com/pushsim/pushsim/dispatcher/push"
+	"github.com/pushsim/pushsim/emulators/world"
+)
+
+// Certificate derives the dispatcher's push certificate (the IM console's
+// "add certificate" form, guide steps 2–4) from an app as the vendor's
+// console holds it (field conventions: emulators/world/console.go), pointed
+// at the emulators through baseURL. Scenarios override single fields with
+// given.certificates.
+//
+// Each vendor's case sets what an IM backend would configure for IM
+// messages: the credentials, the package, the click action of "单击后续动作",
+// and the vendor's IM class (private channel, IM category, ...).
+func Certificate(app *world.App, businessID int, baseURL string) push.Certificate {
+	c := push.Certificate{
+		BusinessID: businessID,
+		Vendor:     app.Vendor,
+		Package:    app.Package,
+		BaseURL:    baseURL,
+	}
+	switch app.Vendor {
+	case "xiaomi":
+		// AppSecret authenticates; the IM messages go on the app's first
+		// private channel; a tap opens the app's main activity by intent.
+		c.AppID, c.AppKey, c.AppSecret = app.ID, app.Key, app.Secret
+		c.Channel = channelOfClass(app, world.ClassPrivate)
+		c.Class = world.ClassPrivate
+		c.Click = push.Click{Type: "intent", Target: "intent:#Intent;component=" + app.Package + "/.MainActivity;end"}
+	case "huawei":
+		c.AppID, c.AppSecret = app.ID, app.Secret
+		c.Category = "IM"
+		c.Click = push.Click{Type: "intent", Target: "intent:#Intent;component=" + app.Package + "/.MainActivity;end"}
+	case "oppo":
+		c.AppID, c.AppKey, c.MasterSecret = app.ID, app.Key, app.Secret
+		c.AppSecret = app.Extra["app_secret"]
+		c.Channel = channelOfClass(app, world.ClassPrivate)
+		c.Category = "IM"
+		c.TemplateID = app.Extra["private_msg_template_id"]
+		c.Click = push.Click{Type: "activity", Target: app.Package + ".MainActivity"}
+	case "vivo":
+		c.AppID, c.AppKey, c.AppSecret = app.ID, app.Key, app.Secret
+		c.Classification, c.Category = 1, "IM"
+		c.Click = push.Click{Type: "intent", Target: "intent:#Intent;component=" + app.Package + "/.MainActivity;end"}
+	case "meizu":
+		c.AppID, c.AppSecret = app.ID, app.Secret
+		c.NoticeMsgType = 1
+		c.Click = push.Click{Type: "activity", Target: app.Package + ".MainActivity"}
+	case "fcm":
+		c.ProjectID = app.ID
+		c.ServiceAccount = app.Extra["service_account"]
+		c.Channel = channelOfClass(app, world.ClassPrivate)
+		c.Click = push.Click{Type: "launcher"}
+	default:
+		c.AppID, c.AppKey, c.AppSecret = app.ID, app.Key, app.Secret
+	}
+	return c
+}
+
+// channelOfClass is the first registered channel of a class, or "".
+func channelOfClass(app *world.App, class string) string {
+	for _, ch := range app.Channels {
+		if ch.Class == class {
+			return ch.ID
+		}
+	}
+	return ""
+}

@@ -72,8 +72,14 @@ func (r *runner) checkPhone(name string, pe PhoneExpect) []string {
 		} else {
 			n := sh.Shown[shown-1]
 			eq := func(field string, want *string, got string) {
-				if want != nil && *want != got {
-					failf("newest notification's %s is %q, want %q", field, got, *want)
+				if want == nil {
+					return
+				}
+				w, err := expand(*want, r.exprEnv("", nil))
+				if err != nil {
+					failf("%s: %v", field, err)
+				} else if w != got {
+					failf("newest notification's %s is %s, want %s", field, quoteCut(got), quoteCut(w))
 				}
 			}
 			eq("title", pe.Title, n.Title)
@@ -173,6 +179,9 @@ func droppedText(sh world.Shade) string {
 	return fmt.Sprintf(" (newest drop: %s: %s)", n.Rule, n.Reason)
 }
 
+// quoteCut quotes s, cutting a long one in the middle of the message.
+func quoteCut(s string) string { return strconv.Quote(cut(s, 80)) }
+
 func maybe(s string, ok bool) string {
 	if !ok {
 		return "absent"
@@ -211,8 +220,14 @@ func (r *runner) checkResponse(re *ResponseExpect) []string {
 				case want == nil:
 				case !found:
 					failf("%s is absent, want %s", p, yamlText(want))
-				case text(got) != yamlText(want):
-					failf("%s is %s, want %s", p, text(got), yamlText(want))
+				default:
+					w := yamlText(want)
+					if x, err := expand(w, r.exprEnv(resp.vendor, nil)); err == nil {
+						w = x
+					}
+					if text(got) != w {
+						failf("%s is %s, want %s", p, text(got), w)
+					}
 				}
 			}
 		}

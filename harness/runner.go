@@ -318,9 +318,17 @@ func (r *runner) do(st *Step) error {
 	case "send":
 		return r.send(st.Send)
 	case "push":
-		return r.push(st.Push)
+		for range max(st.Push.Times, 1) {
+			if err := r.push(st.Push); err != nil {
+				return err
+			}
+		}
 	case "request":
-		return r.request(st.Request)
+		for range max(st.Request.Times, 1) {
+			if err := r.request(st.Request); err != nil {
+				return err
+			}
+		}
 	case "advance":
 		d := time.Duration(*st.Advance)
 		r.clock.Advance(d)

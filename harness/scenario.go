@@ -176,7 +176,9 @@ type PushStep struct {
 	Click       *ClickSpec        `yaml:"click"`
 	TTL         Duration          `yaml:"ttl"`
 	Raw         map[string]string `yaml:"raw"`
-	Line        int               `yaml:"-"`
+	// Times repeats the push (default 1); results are the last one's.
+	Times int `yaml:"times"`
+	Line  int `yaml:"-"`
 }
 
 // ClickSpec is a push's click action.
@@ -198,7 +200,9 @@ type RequestStep struct {
 	// Auth names an app whose credentials sign the request the vendor's way
 	// (Xiaomi: Authorization: key=<AppSecret>).
 	Auth string `yaml:"auth"`
-	Line int    `yaml:"-"`
+	// Times repeats the request (default 1); the response is the last one's.
+	Times int `yaml:"times"`
+	Line  int `yaml:"-"`
 }
 
 // PhoneChange changes a phone's settings; unset fields stay.

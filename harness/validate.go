@@ -159,7 +159,7 @@ func validate(s *Scenario) error {
 	var sawPush, sawRequest, sawSend bool
 	checkExpects := func(es Expects) error {
 		for _, e := range es {
-			if err := validateExpect(e, phone, sawPush, sawRequest, sawSend, sends); err != nil {
+			if err := validateExpect(e, phone, checkExpr, sawPush, sawRequest, sawSend, sends); err != nil {
 				return err
 			}
 		}
@@ -243,6 +243,9 @@ func validate(s *Scenario) error {
 			if err := checkExpr(st.Line, vals...); err != nil {
 				return err
 			}
+			if p.Times < 0 || p.Times > 10000 {
+				return at(st.Line, "times: %d, want 1 to 10000", p.Times)
+			}
 			sawPush = true
 		case "request":
 			r := st.Request
@@ -287,6 +290,9 @@ func validate(s *Scenario) error {
 			if err := checkExpr(st.Line, vals...); err != nil {
 				return err
 			}
+			if r.Times < 0 || r.Times > 10000 {
+				return at(st.Line, "times: %d, want 1 to 10000", r.Times)
+			}
 			sawRequest = true
 		case "advance":
 			if *st.Advance < 0 {
@@ -317,7 +323,7 @@ var ruleID = regexp.MustCompile(`^[a-z0-9]+(\.[a-z0-9][a-z0-9_-]*)+$`)
 
 var verdicts = []string{"accepted", "rejected", "accepted-not-shown"}
 
-func validateExpect(e Expect, phone func(int, string) (*PhoneSpec, error), sawPush, sawRequest, sawSend bool, sends map[string]bool) error {
+func validateExpect(e Expect, phone func(int, string) (*PhoneSpec, error), checkExpr func(int, ...string) error, sawPush, sawRequest, sawSend bool, sends map[string]bool) error {
 	at := func(line int, format string, a ...any) error {
 		return &posError{Line: line, Msg: fmt.Sprintf(format, a...)}
 	}
@@ -331,6 +337,15 @@ func validateExpect(e Expect, phone func(int, string) (*PhoneSpec, error), sawPu
 		}
 		if pe.Shows == "nothing" && pe.Count != nil && *pe.Count != 0 {
 			return at(pe.Line, "shows: nothing contradicts count: %d", *pe.Count)
+		}
+		var vals []string
+		for _, v := range []*string{pe.Title, pe.Body, pe.Channel, pe.Class, pe.Importance, pe.Sound, pe.NotifyID, pe.Payload} {
+			if v != nil {
+				vals = append(vals, *v)
+			}
+		}
+		if err := checkExpr(pe.Line, vals...); err != nil {
+			return err
 		}
 	}
 	if e.Response != nil && !sawRequest {

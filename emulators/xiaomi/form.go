@@ -1,7 +1,7 @@
 package xiaomi
 
 import (
-	"net/url"
+	"bytes"
 	"strings"
 	"unicode/utf8"
 )
@@ -21,10 +21,13 @@ type form struct {
 	passThrough, notifyType, notifyID, timeToLive, timeToSend string
 
 	extras []field // every extra.* field in order, first value of a key wins
+
+	arena []byte // scratch: the unescaped pairs
+	refs  []ref
 }
 
 func (f *form) reset() {
-	*f = form{targets: f.targets[:0], packages: f.packages[:0], extras: f.extras[:0]}
+	*f = form{targets: f.targets[:0], packages: f.packages[:0], extras: f.extras[:0], arena: f.arena[:0], refs: f.refs[:0]}
 }
 
 // extra returns the value of extra.<key>.
@@ -47,60 +50,84 @@ func (e *decodeError) Error() string { return e.reason }
 // comma-joined value and repeated keys are accepted (the doc describes the
 // first, the Java SDK sends aliases the second way). Scalar fields keep their
 // first value, as url.Values.Get would.
-func decode(body, targetKey string, f *form) error {
-	for body != "" {
-		var pair string
-		pair, body, _ = strings.Cut(body, "&")
-		if pair == "" {
+//
+// Every key and value is unescaped into one scratch buffer that becomes one
+// string, so a request costs one allocation however many fields it has.
+func decode(body []byte, targetKey string, f *form) error {
+	f.arena, f.refs = f.arena[:0], f.refs[:0]
+	for len(body) > 0 {
+		var pair []byte
+		pair, body, _ = bytes.Cut(body, amp)
+		if len(pair) == 0 {
 			continue
 		}
-		rawKey, rawValue, _ := strings.Cut(pair, "=")
-		key, err := unescape(rawKey)
-		if err != nil {
+		rawKey, rawValue, _ := bytes.Cut(pair, eq)
+		var r ref
+		var err error
+		r.k0 = len(f.arena)
+		if f.arena, err = appendUnescaped(f.arena, rawKey); err != nil {
 			return err
 		}
-		value, err := unescape(rawValue)
-		if err != nil {
+		r.k1 = len(f.arena)
+		if f.arena, err = appendUnescaped(f.arena, rawValue); err != nil {
 			return err
 		}
+		r.v1 = len(f.arena)
+		f.refs = append(f.refs, r)
+	}
+	if len(f.refs) == 0 {
+		return nil
+	}
+	s := string(f.arena)
+	for _, r := range f.refs {
+		key, value := s[r.k0:r.k1], s[r.k1:r.v1]
 		if !utf8.ValidString(key) || !utf8.ValidString(value) {
 			return &decodeError{"Parameter " + quoteKey(key) + " is not valid UTF-8."}
 		}
-		switch key {
-		case targetKey:
-			f.targets = splitAppend(f.targets, value)
-		case "restricted_package_name":
-			f.packages = splitAppend(f.packages, value)
-		case "title":
-			if !f.hasTitle {
-				f.title, f.hasTitle = value, true
-			}
-		case "description":
-			if !f.hasDescription {
-				f.description, f.hasDescription = value, true
-			}
-		case "payload":
-			if !f.hasPayload {
-				f.payload, f.hasPayload = value, true
-			}
-		case "pass_through":
-			setOnce(&f.passThrough, value)
-		case "notify_type":
-			setOnce(&f.notifyType, value)
-		case "notify_id":
-			setOnce(&f.notifyID, value)
-		case "time_to_live":
-			setOnce(&f.timeToLive, value)
-		case "time_to_send":
-			setOnce(&f.timeToSend, value)
-		default:
-			if k, ok := strings.CutPrefix(key, "extra."); ok && k != "" && !f.hasExtra(k) {
-				f.extras = append(f.extras, field{k, value})
-			}
-		}
+		f.set(key, value, targetKey)
 	}
 	f.targets = dedupe(f.targets)
 	return nil
+}
+
+// ref locates one decoded pair in the scratch buffer: key [k0,k1), value [k1,v1).
+type ref struct{ k0, k1, v1 int }
+
+var amp, eq = []byte("&"), []byte("=")
+
+func (f *form) set(key, value, targetKey string) {
+	switch key {
+	case targetKey:
+		f.targets = splitAppend(f.targets, value)
+	case "restricted_package_name":
+		f.packages = splitAppend(f.packages, value)
+	case "title":
+		if !f.hasTitle {
+			f.title, f.hasTitle = value, true
+		}
+	case "description":
+		if !f.hasDescription {
+			f.description, f.hasDescription = value, true
+		}
+	case "payload":
+		if !f.hasPayload {
+			f.payload, f.hasPayload = value, true
+		}
+	case "pass_through":
+		setOnce(&f.passThrough, value)
+	case "notify_type":
+		setOnce(&f.notifyType, value)
+	case "notify_id":
+		setOnce(&f.notifyID, value)
+	case "time_to_live":
+		setOnce(&f.timeToLive, value)
+	case "time_to_send":
+		setOnce(&f.timeToSend, value)
+	default:
+		if k, ok := strings.CutPrefix(key, "extra."); ok && k != "" && !f.hasExtra(k) {
+			f.extras = append(f.extras, field{k, value})
+		}
+	}
 }
 
 func (f *form) hasExtra(key string) bool {
@@ -118,17 +145,37 @@ func setOnce(dst *string, v string) {
 	}
 }
 
-// unescape is url.QueryUnescape, which returns s itself (no allocation)
-// when there is nothing to unescape.
-func unescape(s string) (string, error) {
-	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '+') < 0 {
-		return s, nil
+// appendUnescaped appends the form-decoded s ('+' is a space, %XX a byte).
+func appendUnescaped(dst, s []byte) ([]byte, error) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '+':
+			dst = append(dst, ' ')
+		case '%':
+			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+				return dst, &decodeError{"Malformed form encoding: " + truncate(string(s), 40)}
+			}
+			dst = append(dst, unhex(s[i+1])<<4|unhex(s[i+2]))
+			i += 2
+		default:
+			dst = append(dst, c)
+		}
 	}
-	v, err := url.QueryUnescape(s)
-	if err != nil {
-		return "", &decodeError{"Malformed form encoding: " + truncate(s, 40)}
+	return dst, nil
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c <= 'F':
+		return c - 'A' + 10
 	}
-	return v, nil
+	return c - 'a' + 10
 }
 
 // splitAppend adds the comma-separated, space-trimmed, non-empty parts of v.
@@ -194,4 +241,15 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// truncateBytes cuts b to at most n bytes on a rune boundary.
+func truncateBytes(b []byte, n int) []byte {
+	if len(b) <= n {
+		return b
+	}
+	for n > 0 && !utf8.RuneStart(b[n]) {
+		n--
+	}
+	return b[:n]
 }

@@ -64,7 +64,6 @@ type call struct {
 	now     time.Time
 	kind    targetKind
 	f       *form
-	body    string
 	entry   world.Entry
 	channel world.Channel // ID "" = default class
 	devices []devRef      // accepted targets
@@ -151,9 +150,8 @@ func (c *call) authorize(r *http.Request) rejection {
 // read takes the body (size-limited) and the query string and decodes them.
 func (c *call) read(w http.ResponseWriter, r *http.Request) rejection {
 	limit := c.app.Quota("max_body_bytes", defMaxBody)
-	tooLong := rejection{codeRequestTooLong, "Request body too long, limit: " + itoa(limit) + " bytes.", ruleBodySize}
 	if r.ContentLength > int64(limit) {
-		return tooLong
+		return tooLong(limit)
 	}
 	buf := getBuf()
 	defer putBuf(buf)
@@ -163,12 +161,11 @@ func (c *call) read(w http.ResponseWriter, r *http.Request) rejection {
 	}
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return tooLong
+			return tooLong(limit)
 		}
 		return rejection{codeParameter, "Failed to read the request body.", ruleEncoding}
 	}
-	c.body = string(*buf)
-	c.entry.Body = truncate(c.body, ledgerBodyMax)
+	c.entry.Body = string(truncateBytes(*buf, ledgerBodyMax))
 
 	c.f = formPool.Get().(*form)
 	c.f.reset()
@@ -177,14 +174,18 @@ func (c *call) read(w http.ResponseWriter, r *http.Request) rejection {
 		targetKey = "alias"
 	}
 	if q := r.URL.RawQuery; q != "" {
-		if err := decode(q, targetKey, c.f); err != nil {
+		if err := decode([]byte(q), targetKey, c.f); err != nil {
 			return rejection{codeParameter, err.Error(), ruleEncoding}
 		}
 	}
-	if err := decode(c.body, targetKey, c.f); err != nil {
+	if err := decode(*buf, targetKey, c.f); err != nil {
 		return rejection{codeParameter, err.Error(), ruleEncoding}
 	}
 	return rejection{}
+}
+
+func tooLong(limit int) rejection {
+	return rejection{codeRequestTooLong, "Request body too long, limit: " + itoa(limit) + " bytes.", ruleBodySize}
 }
 
 func readAll(r io.Reader, b []byte) ([]byte, error) {

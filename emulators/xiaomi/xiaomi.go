@@ -56,9 +56,10 @@ const vendorName = "xiaomi"
 
 // Emulator is the Xiaomi MiPush server.
 type Emulator struct {
-	w      *world.World
-	router *mux.Router
-	keys   sync.Map // app name → *appKeys
+	w         *world.World
+	router    *mux.Router
+	sendPaths map[string]http.HandlerFunc
+	keys      sync.Map // app name → *appKeys
 }
 
 // New returns the Xiaomi emulator over w.
@@ -78,18 +79,38 @@ func (e *Emulator) Hosts() []string {
 }
 
 // Handler serves Xiaomi's real paths.
-func (e *Emulator) Handler() http.Handler { return e.router }
+func (e *Emulator) Handler() http.Handler { return http.HandlerFunc(e.serve) }
+
+// serve dispatches the send paths by exact match and everything else
+// through the mux router (which has the same routes, so the answers are the
+// same): the router's regexp match and its two request copies for route
+// variables (none here) were a tenth of the send path's time.
+func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
+	if h := e.sendPaths[r.URL.Path]; h != nil && r.Method == http.MethodPost {
+		h(w, r)
+		return
+	}
+	var m mux.RouteMatch
+	if e.router.Match(r, &m) && m.Handler != nil {
+		m.Handler.ServeHTTP(w, r)
+		return
+	}
+	e.router.NotFoundHandler.ServeHTTP(w, r)
+}
 
 // Rules lists the rules this emulator enforces.
 func (e *Emulator) Rules() []world.Rule { return append([]world.Rule(nil), rules...) }
 
 func (e *Emulator) routes() *mux.Router {
 	r := mux.NewRouter()
+	e.sendPaths = map[string]http.HandlerFunc{}
 	for _, p := range []string{"/v2/message/regid", "/v3/message/regid", "/v4/message/regid"} {
 		r.HandleFunc(p, e.sendRegIDs).Methods(http.MethodPost)
+		e.sendPaths[p] = e.sendRegIDs
 	}
 	for _, p := range []string{"/v2/message/alias", "/v3/message/alias"} {
 		r.HandleFunc(p, e.sendAliases).Methods(http.MethodPost)
+		e.sendPaths[p] = e.sendAliases
 	}
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.answerPlain(w, r, http.StatusNotFound, codeAPINotFound, reasonAPINotFound)

@@ -122,7 +122,7 @@ var _ = Describe("vivo auth", func() {
 	It("answers a body that is not JSON with vivo's shape", func() {
 		a := f.postRaw("/message/auth", "", []byte(`{"appId":`))
 		Expect(a.Result).To(Equal(10200))
-		Expect(f.w.Ledger(world.Filter{Vendor: "vivo"})[0].Reason).To(ContainSubstring("not a JSON object"))
+		Expect(f.w.Ledger(world.Filter{Vendor: "vivo"})[0].Reason).To(ContainSubstring("not valid JSON"))
 	})
 
 	It("forgets its tokens when the world is reset", func() {

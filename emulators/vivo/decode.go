@@ -69,17 +69,16 @@ func (t *texts) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	t.set = true
-	var raw []text
-	if err := json.Unmarshal(b, &raw); err != nil {
-		t.bad = true
-		return nil
-	}
-	t.v = make([]string, 0, len(raw))
-	for _, r := range raw {
-		if r.bad {
+	ok := elements(b, func(v []byte) {
+		var x text
+		_ = x.UnmarshalJSON(v)
+		if x.bad {
 			t.bad = true
 		}
-		t.v = append(t.v, r.s)
+		t.v = append(t.v, x.s)
+	})
+	if !ok {
+		t.bad = true
 	}
 	return nil
 }
@@ -98,28 +97,122 @@ func (p *pairs) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	p.set = true
-	dec := json.NewDecoder(bytes.NewReader(b))
-	tok, err := dec.Token()
-	if err != nil || tok != json.Delim('{') {
+	ok := members(b, func(k, v []byte) {
+		var kt, vt text
+		_ = kt.UnmarshalJSON(k)
+		_ = vt.UnmarshalJSON(v)
+		if vt.bad || kt.bad || !vt.set {
+			p.bad = true
+			return
+		}
+		p.keys = append(p.keys, kt.s)
+		p.vals = append(p.vals, vt.s)
+	})
+	if !ok {
 		p.bad = true
-		return nil
-	}
-	for dec.More() {
-		kt, err := dec.Token()
-		if err != nil {
-			p.bad = true
-			return nil
-		}
-		k, _ := kt.(string)
-		var v text
-		if err := dec.Decode(&v); err != nil || v.bad {
-			p.bad = true
-			return nil
-		}
-		p.keys = append(p.keys, k)
-		p.vals = append(p.vals, v.s)
 	}
 	return nil
+}
+
+// The scanner below walks JSON that encoding/json has already found valid
+// (json.Valid), so it only has to find where values end; it still checks
+// its bounds, so no input can make it index out of range.
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	return i
+}
+
+// valueEnd returns the index after the JSON value starting at b[i].
+func valueEnd(b []byte, i int) int {
+	if i >= len(b) {
+		return len(b)
+	}
+	switch b[i] {
+	case '"':
+		for j := i + 1; j < len(b); j++ {
+			switch b[j] {
+			case '\\':
+				j++
+			case '"':
+				return j + 1
+			}
+		}
+		return len(b)
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				j = valueEnd(b, j) - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return len(b)
+	}
+	j := i
+	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && !isSpace(b[j]) {
+		j++
+	}
+	return j
+}
+
+// members calls fn with every key (quoted) and value of a JSON object; it
+// reports false when b is not an object.
+func members(b []byte, fn func(k, v []byte)) bool {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return false
+	}
+	i = skipSpace(b, i+1)
+	for i < len(b) && b[i] == '"' {
+		kend := valueEnd(b, i)
+		key := b[i:kend]
+		i = skipSpace(b, kend)
+		if i >= len(b) || b[i] != ':' {
+			return false
+		}
+		i = skipSpace(b, i+1)
+		vend := valueEnd(b, i)
+		fn(key, b[i:vend])
+		i = skipSpace(b, vend)
+		if i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	return true
+}
+
+// elements calls fn with every value of a JSON array; it reports false when
+// b is not an array.
+func elements(b []byte, fn func(v []byte)) bool {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '[' {
+		return false
+	}
+	i = skipSpace(b, i+1)
+	for i < len(b) && b[i] != ']' {
+		end := valueEnd(b, i)
+		if end == i {
+			return false
+		}
+		fn(b[i:end])
+		i = skipSpace(b, end)
+		if i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	return true
 }
 
 func (p *pairs) get(key string) (string, bool) {
@@ -180,21 +273,112 @@ type authBody struct {
 	Sign      text `json:"sign"`
 }
 
-// decode reads a JSON object into v. A body that is not a JSON object
-// leaves v empty (every field absent) and returns why: the request is then
-// answered with the first missing field's code, in vivo's own shape.
+// decode reads a JSON object into v (a *message or an *authBody). Keys
+// match exactly, as vivo's Java binder matches them. A body that is not a
+// JSON object leaves v empty (every field absent) and decode says why: the
+// request is then answered with the first missing field's code, in vivo's
+// own shape.
 func decode(body []byte, v any) string {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return "empty body"
 	}
-	if err := json.Unmarshal(body, v); err != nil {
-		switch v := v.(type) {
-		case *message:
+	if !json.Valid(body) {
+		return "body is not valid JSON"
+	}
+	var ok bool
+	switch v := v.(type) {
+	case *message:
+		ok = members(body, func(k, val []byte) { v.field(k, val) })
+		if !ok {
 			*v = message{}
-		case *authBody:
+		}
+	case *authBody:
+		ok = members(body, func(k, val []byte) { v.field(k, val) })
+		if !ok {
 			*v = authBody{}
 		}
-		return "body is not a JSON object: " + err.Error()
+	}
+	if !ok {
+		return "body is not a JSON object"
 	}
 	return ""
+}
+
+// field sets the message field named by the quoted key k.
+func (m *message) field(k, v []byte) {
+	if bytes.IndexByte(k, '\\') >= 0 {
+		var t text
+		_ = t.UnmarshalJSON(k)
+		k = []byte(`"` + t.s + `"`)
+	}
+	var u json.Unmarshaler
+	switch string(k[1 : len(k)-1]) {
+	case "appId":
+		u = &m.AppID
+	case "regId":
+		u = &m.RegID
+	case "alias":
+		u = &m.Alias
+	case "notifyType":
+		u = &m.NotifyType
+	case "title":
+		u = &m.Title
+	case "content":
+		u = &m.Content
+	case "timeToLive":
+		u = &m.TimeToLive
+	case "skipType":
+		u = &m.SkipType
+	case "skipContent":
+		u = &m.SkipContent
+	case "networkType":
+		u = &m.NetworkType
+	case "classification":
+		u = &m.Classification
+	case "category":
+		u = &m.Category
+	case "pushMode":
+		u = &m.PushMode
+	case "requestId":
+		u = &m.RequestID
+	case "clientCustomMap":
+		m.ClientCustomMap = pairs{}
+		u = &m.ClientCustomMap
+	case "extra":
+		m.Extra = pairs{}
+		u = &m.Extra
+	case "notifyId":
+		u = &m.NotifyID
+	case "profileId":
+		u = &m.ProfileID
+	case "sendOnline":
+		u = &m.SendOnline
+	case "foregroundShow":
+		u = &m.ForegroundShow
+	case "regIds":
+		m.RegIDs = texts{}
+		u = &m.RegIDs
+	case "aliases":
+		m.Aliases = texts{}
+		u = &m.Aliases
+	case "taskId":
+		u = &m.TaskID
+	default:
+		return
+	}
+	_ = u.UnmarshalJSON(v)
+}
+
+// field sets the auth body field named by the quoted key k.
+func (a *authBody) field(k, v []byte) {
+	switch string(k[1 : len(k)-1]) {
+	case "appId":
+		_ = a.AppID.UnmarshalJSON(v)
+	case "appKey":
+		_ = a.AppKey.UnmarshalJSON(v)
+	case "timestamp":
+		_ = a.Timestamp.UnmarshalJSON(v)
+	case "sign":
+		_ = a.Sign.UnmarshalJSON(v)
+	}
 }

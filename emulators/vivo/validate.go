@@ -64,6 +64,11 @@ func splitList(s string) []string {
 	return out
 }
 
+// keywords is splitList with ASCII letters in lower case.
+func keywords(s string) []string {
+	return splitList(lowerASCII(s))
+}
+
 // count is the length of s under the app's rule (addendum §1.6): the newer
 // rule counts every character 1; the older one (the SDK's caculateCharSize)
 // counts a CJK character 2 and anything else, an emoji too, 1.
@@ -278,11 +283,8 @@ func classify(app *world.App, m *message, res *resolved) *verdict {
 		res.system = class == 1
 	}
 	if res.system {
-		for _, k := range splitList(app.Setting("marketing_keywords", defaultMarketing)) {
-			if containsFold(res.title, k) || containsFold(res.content, k) {
-				res.system, res.marketing = false, k
-				break
-			}
+		if k := marketingWord(keywords(app.Setting("marketing_keywords", defaultMarketing)), res.title, res.content); k != "" {
+			res.system, res.marketing = false, k
 		}
 	}
 	return nil
@@ -295,17 +297,32 @@ func className(system bool) string {
 	return "an operation category (classification 0)"
 }
 
-// containsFold is strings.Contains ignoring ASCII case, without allocating.
-func containsFold(s, sub string) bool {
-	if len(sub) == 0 || len(sub) > len(s) {
-		return len(sub) == 0
-	}
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
-			return true
+// marketingWord reports the first keyword found in the title or content,
+// ignoring ASCII case; it allocates only when the text has upper-case
+// ASCII letters.
+func marketingWord(words []string, title, content string) string {
+	title, content = lowerASCII(title), lowerASCII(content)
+	for _, k := range words {
+		if strings.Contains(title, k) || strings.Contains(content, k) {
+			return k
 		}
 	}
-	return false
+	return ""
+}
+
+func lowerASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
 }
 
 func lengthReason(field string, n, max int, older bool) string {

@@ -75,6 +75,7 @@ type notification struct {
 	ClickURL         string
 	ActionParameters string
 	hasParameters    bool
+	extras           map[string]string // parsed ActionParameters, set by validate
 	OffLine          bool
 	OffLineTTL       optInt
 	ChannelID        string

@@ -142,7 +142,8 @@ func (e *Emulator) decide(s session, m *message) outcome {
 	return o
 }
 
-// validate checks a notification's fields. It fills nothing in.
+// validate checks a notification's fields; it keeps the parsed
+// action_parameters in n.extras.
 func validate(app *world.App, n *notification) (int, string, string) {
 	switch {
 	case n.Title == "":
@@ -189,9 +190,11 @@ func validate(app *world.App, n *notification) (int, string, string) {
 		if runes(n.ActionParameters) > parametersMax {
 			return codeInvalidArgs, "oppo.click.parameters", "action_parameters is longer than 4000 characters"
 		}
-		if _, err := parseParameters(n.ActionParameters); err != nil {
+		extras, err := parseParameters(n.ActionParameters)
+		if err != nil {
 			return codeInvalidArgs, "oppo.click.parameters", "action_parameters is not JSON object text"
 		}
+		n.extras = extras
 	}
 	if ttl := n.OffLineTTL; ttl.Set && (ttl.V < 0 || ttl.V > offLineTTLMax) {
 		return codeInvalidArgs, "oppo.ttl.max", "off_line_ttl " + strconv.Itoa(ttl.V) + " is outside 0..864000 seconds"
@@ -334,9 +337,8 @@ func (e *Emulator) notification(app *world.App, n *notification, dev *world.Devi
 		}
 		out.Badge = &b
 	}
-	var extras map[string]string
+	extras := n.extras
 	if n.hasParameters {
-		extras, _ = parseParameters(n.ActionParameters)
 		out.Payload = n.ActionParameters
 	}
 	switch n.ClickType {

@@ -1,6 +1,10 @@
 package huawei
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/pushsim/pushsim/emulators/world"
+)
 
 // Result codes of the v1 send API and their texts (vendor-facts
 // huawei-oppo-fcm-honor.md §1.4; 80300007's text is the one observed in the
@@ -49,9 +53,9 @@ func Text(code string) string { return codeText[code] }
 // on 401), 500 for internal errors, 400 otherwise. An app setting
 // "http_status.<code>" (e.g. "http_status.80200003": "200") overrides one
 // code, "http_status" = "200" sends every answer with 200.
-func httpStatus(code string, setting func(name, def string) string) int {
-	if setting != nil {
-		if v := setting("http_status."+code, setting("http_status", "")); v != "" {
+func httpStatus(code string, app *world.App) int {
+	if app != nil && len(app.Settings) > 0 {
+		if v := app.Setting("http_status."+code, app.Setting("http_status", "")); v != "" {
 			if n := atoiStatus(v); n != 0 {
 				return n
 			}

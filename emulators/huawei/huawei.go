@@ -28,6 +28,8 @@ package huawei
 import (
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/gorilla/mux"
 
@@ -46,6 +48,8 @@ const (
 type Emulator struct {
 	w       *world.World
 	handler http.Handler
+	tokens  sync.Map // raw access token -> verifiedToken
+	nTokens atomic.Int64
 }
 
 // New returns the Huawei emulator over w.

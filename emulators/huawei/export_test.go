@@ -1,0 +1,4 @@
+package huawei
+
+// FlatExtras exposes the data-extras fast path to the fuzz target.
+var FlatExtras = flatExtras

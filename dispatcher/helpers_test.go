@@ -185,3 +185,5 @@ func only(outs []dispatcher.Outcome) dispatcher.Outcome {
 	ExpectWithOffset(1, outs).To(HaveLen(1))
 	return outs[0]
 }
+
+func ctx() context.Context { return context.Background() }

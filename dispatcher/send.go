@@ -1,9 +1,11 @@
 package dispatcher
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -87,57 +89,42 @@ type target struct {
 // decide gives every (message, device) either a final suppressed outcome or
 // a target; outs holds one outcome per device in recipient order.
 func (d *Dispatcher) decide(m *Message) ([]Outcome, []target, error) {
-	var (
-		outs    []Outcome
-		targets []target
-	)
+	users := recipients(m)
+	outs := make([]Outcome, 0, len(users))
+	var targets []target
 	now := d.now()
-	for _, user := range recipients(m) {
-		devices, err := d.store.Devices(user)
-		if err != nil {
-			return nil, nil, err
+	// The message is unread on every background device whether it is
+	// pushed or not: NoteMessage counts it toward the next badge.
+	err := d.store.NoteMessage(users, func(dv *Device) {
+		o := Outcome{MessageID: m.ID, User: dv.User, Device: dv.Device, BusinessID: dv.BusinessID, Token: dv.Token, At: now}
+		e := d.certs[dv.BusinessID]
+		if e != nil {
+			o.Vendor = e.cert.Vendor
 		}
-		for _, dv := range devices {
-			if dv.State == Background {
-				// The message is unread on this device whether it is
-				// pushed or not: it counts toward the next badge.
-				dv, err = d.store.UpdateDevice(user, dv.Device, func(x *Device, _ bool) error {
-					if x.State == Background {
-						x.Since++
-					}
-					return nil
-				})
-				if err != nil {
-					return nil, nil, err
-				}
+		switch {
+		case dv.State == LoggedOut:
+			o.Kind, o.Reason, o.Rule = push.Suppressed, ReasonLoggedOut, RuleLogout
+		case dv.State == Kicked:
+			o.Kind, o.Reason, o.Rule = push.Suppressed, ReasonKicked, RuleKick
+		case dv.State != Background:
+			o.Kind, o.Reason, o.Rule = push.Suppressed, ReasonForeground, RuleForeground
+		case m.Disable:
+			o.Kind, o.Reason, o.Rule = push.Suppressed, ReasonDisabled, RuleDisable
+		case m.Type == TypeCustom && m.Desc == "":
+			o.Kind, o.Reason, o.Rule = push.Suppressed, ReasonCustomNoDesc, RuleCustomNeedsDesc
+		case dv.Token == "" || e == nil:
+			o.Kind, o.Reason, o.Rule = push.Suppressed, ReasonNoToken, RuleNoToken
+		default:
+			if targets == nil {
+				targets = make([]target, 0, len(users))
 			}
-			o := Outcome{MessageID: m.ID, User: user, Device: dv.Device, BusinessID: dv.BusinessID, Token: dv.Token, At: now}
-			if e := d.certs[dv.BusinessID]; e != nil {
-				o.Vendor = e.cert.Vendor
-			}
-			suppress := func(reason, rule string) {
-				o.Kind, o.Reason, o.Rule = push.Suppressed, reason, rule
-			}
-			switch {
-			case dv.State == LoggedOut:
-				suppress(ReasonLoggedOut, RuleLogout)
-			case dv.State == Kicked:
-				suppress(ReasonKicked, RuleKick)
-			case dv.State != Background:
-				suppress(ReasonForeground, RuleForeground)
-			case m.Disable:
-				suppress(ReasonDisabled, RuleDisable)
-			case m.Type == TypeCustom && m.Desc == "":
-				suppress(ReasonCustomNoDesc, RuleCustomNeedsDesc)
-			case dv.Token == "" || d.certs[dv.BusinessID] == nil:
-				suppress(ReasonNoToken, RuleNoToken)
-			default:
-				targets = append(targets, target{
-					out: len(outs), cert: d.certs[dv.BusinessID], token: dv.Token, badge: dv.Unread + dv.Since,
-				})
-			}
-			outs = append(outs, o)
+			o.Badge = dv.Unread + dv.Since
+			targets = append(targets, target{out: len(outs), cert: e, token: dv.Token, badge: o.Badge})
 		}
+		outs = append(outs, o)
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	return outs, targets, nil
 }
@@ -213,7 +200,7 @@ type job struct {
 	cert   *certEntry
 	push   push.Push
 	tokens []string
-	outs   map[string][]int // token → outcome indexes
+	outs   []int // outcome index of each token
 }
 
 // deliver batches the targets per certificate (and badge, where the vendor
@@ -223,48 +210,41 @@ func (d *Dispatcher) deliver(ctx context.Context, m *Message, outs []Outcome, ta
 	if len(targets) == 0 {
 		return
 	}
-	type groupKey struct{ bid, badge int }
+	// Group without copying: a stable sort keeps recipient order inside a
+	// group, so batches (and the outcome ledger) are reproducible.
+	slices.SortStableFunc(targets, func(a, b target) int {
+		if c := cmp.Compare(a.cert.cert.BusinessID, b.cert.cert.BusinessID); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.groupBadge(), b.groupBadge())
+	})
 	var (
-		order  []groupKey
-		groups = map[groupKey][]target{}
-		base   = map[int]push.Push{}
+		jobs []*job
+		base = map[int]push.Push{}
 	)
-	for _, t := range targets {
-		k := groupKey{bid: t.cert.cert.BusinessID}
-		if t.cert.limits.Badge {
-			k.badge = t.badge
+	for start := 0; start < len(targets); {
+		e := targets[start].cert
+		end := start + 1
+		for end < len(targets) && targets[end].cert == e && targets[end].groupBadge() == targets[start].groupBadge() &&
+			end-start < max(e.limits.Batch, 1) {
+			end++
 		}
-		if _, ok := groups[k]; !ok {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], t)
-	}
-	var jobs []*job
-	for _, k := range order {
-		g := groups[k]
-		e := g[0].cert
-		p, ok := base[k.bid]
+		p, ok := base[e.cert.BusinessID]
 		if !ok {
 			p = d.notification(m, e)
-			base[k.bid] = p
+			base[e.cert.BusinessID] = p
 		}
-		p.Badge = g[0].badge
-		if !e.limits.Badge {
-			p.Badge = 0
+		p.Badge = targets[start].groupBadge()
+		j := &job{cert: e, push: p, tokens: make([]string, end-start), outs: make([]int, end-start)}
+		for i, t := range targets[start:end] {
+			j.tokens[i], j.outs[i] = t.token, t.out
 		}
-		size := max(e.limits.Batch, 1)
-		var cur *job
-		for _, t := range g {
-			if cur == nil || len(cur.tokens) == size {
-				cur = &job{cert: e, push: p, outs: map[string][]int{}}
-				jobs = append(jobs, cur)
-			}
-			if _, dup := cur.outs[t.token]; !dup {
-				cur.tokens = append(cur.tokens, t.token)
-			}
-			cur.outs[t.token] = append(cur.outs[t.token], t.out)
-			outs[t.out].Badge = t.badge
-		}
+		jobs = append(jobs, j)
+		start = end
+	}
+	if len(jobs) == 1 {
+		d.run(ctx, jobs[0], outs)
+		return
 	}
 	work := make(chan *job)
 	var wg sync.WaitGroup
@@ -284,110 +264,137 @@ func (d *Dispatcher) deliver(ctx context.Context, m *Message, outs []Outcome, ta
 	wg.Wait()
 }
 
-// final is how one token ended.
-type final struct {
-	r        push.Result
-	attempts int
+// groupBadge is the badge a target's batch carries: its own where the
+// vendor sets one, else 0 so that every device shares one batch.
+func (t *target) groupBadge() int {
+	if t.cert.limits.Badge {
+		return t.badge
+	}
+	return 0
 }
 
 // run sends one batch, retrying its retryable tokens, and writes the
 // outcomes. Each job owns distinct outcome indexes, so no lock is needed.
 func (d *Dispatcher) run(ctx context.Context, j *job, outs []Outcome) {
 	ends := d.attempt(ctx, j)
-	for tok, idxs := range j.outs {
-		f := ends[tok]
-		for _, i := range idxs {
-			o := &outs[i]
-			o.Kind, o.Code, o.Reason, o.Attempts = f.r.Kind, f.r.Code, f.r.Reason, f.attempts
-			o.At = d.now()
-			switch f.r.Kind {
-			case push.Sent:
-				o.VendorMessageID = f.r.MessageID
-				o.Rule = ""
-			case push.OverQuota:
-				o.Rule = RuleQuotaNoRetry
-			case push.Failed:
-				o.Rule = RuleRetryBackoff
-			}
-			if f.r.InvalidToken {
-				o.Rule = RuleInvalidToken
-				// A failing store only leaves a dead token behind; the
-				// next answer will name it again.
-				_, _ = d.store.RemoveToken(o.User, o.Device, o.BusinessID, tok)
-			}
+	at := d.now()
+	for i, tok := range j.tokens {
+		f := &ends[i]
+		o := &outs[j.outs[i]]
+		o.Kind, o.Code, o.Reason, o.Attempts, o.At = f.r.Kind, f.r.Code, f.r.Reason, f.attempts, at
+		switch f.r.Kind {
+		case push.Sent:
+			o.VendorMessageID = f.r.MessageID
+		case push.OverQuota:
+			o.Rule = RuleQuotaNoRetry
+		case push.Failed:
+			o.Rule = RuleRetryBackoff
+		}
+		if f.r.InvalidToken {
+			o.Rule = RuleInvalidToken
+			// A failing store only leaves a dead token behind; the next
+			// answer will name it again.
+			_, _ = d.store.RemoveToken(o.User, o.Device, o.BusinessID, tok)
 		}
 	}
+}
+
+// final is how one token ended.
+type final struct {
+	r        push.Result
+	attempts int
 }
 
 // attempt runs the retry loop of one batch: paced calls, exponential
 // backoff with seeded jitter, Retry-After honoured up to MaxDelay, at most
 // MaxAttempts calls within MaxTotal. Every call carries the same Push (and
-// so the same Push.ID, from which clients derive idempotency keys).
-func (d *Dispatcher) attempt(ctx context.Context, j *job) map[string]final {
-	ends := make(map[string]final, len(j.tokens))
+// so the same Push.ID, from which clients derive idempotency keys). It
+// returns one final per job token, in job order.
+func (d *Dispatcher) attempt(ctx context.Context, j *job) []final {
+	ends := make([]final, len(j.tokens))
+	pos := make(map[string]int, len(j.tokens)) // token → first index
+	for i, t := range j.tokens {
+		if _, dup := pos[t]; !dup {
+			pos[t] = i
+		}
+	}
 	pending := j.tokens
 	start := d.now()
+	var answered []bool
 	for n := 1; ; n++ {
 		if j.cert.pace != nil {
 			if err := j.cert.pace.wait(ctx); err != nil {
-				failAll(ends, pending, n-1, "", "abandoned while pacing: "+err.Error())
-				return ends
+				failAll(ends, pos, pending, n-1, "", "abandoned while pacing: "+err.Error())
+				break
 			}
 		}
 		results := j.cert.client.Send(ctx, j.push, pending)
-		byToken := make(map[string]push.Result, len(results))
-		for _, r := range results {
-			if _, dup := byToken[r.Token]; !dup {
-				byToken[r.Token] = r
-			}
+		if answered == nil {
+			answered = make([]bool, len(j.tokens))
+		} else {
+			clear(answered)
 		}
 		var (
 			retry      []string
 			retryAfter time.Duration
 			last       push.Result
 		)
-		for _, tok := range pending {
-			r, ok := byToken[tok]
-			switch {
-			case !ok:
-				r = push.Result{Token: tok, Kind: push.Failed, Reason: "the " + j.cert.cert.Vendor + " client returned no result for this token"}
-			case r.Kind == push.Retryable:
-				retry = append(retry, tok)
+		for _, r := range results {
+			i, ok := pos[r.Token]
+			if !ok || answered[i] {
+				continue // not asked for, or answered twice: first answer wins
+			}
+			answered[i] = true
+			switch r.Kind {
+			case push.Retryable:
+				retry = append(retry, r.Token)
 				retryAfter = max(retryAfter, r.RetryAfter)
 				last = r
-				ends[tok] = final{r: r, attempts: n}
-				continue
-			case r.Kind != push.Sent && r.Kind != push.Rejected && r.Kind != push.OverQuota && r.Kind != push.Failed:
-				r = push.Result{Token: tok, Kind: push.Failed, Code: r.Code, Reason: fmt.Sprintf("client answered kind %q: %s", r.Kind, r.Reason)}
+			case push.Sent, push.Rejected, push.OverQuota, push.Failed:
+			default:
+				r = push.Result{Token: r.Token, Kind: push.Failed, Code: r.Code, Reason: fmt.Sprintf("client answered kind %q: %s", r.Kind, r.Reason)}
 			}
-			ends[tok] = final{r: r, attempts: n}
+			ends[i] = final{r: r, attempts: n}
+		}
+		for _, t := range pending {
+			if i := pos[t]; !answered[i] {
+				answered[i] = true
+				ends[i] = final{r: push.Result{Token: t, Kind: push.Failed, Reason: "the " + j.cert.cert.Vendor + " client returned no result for this token"}, attempts: n}
+			}
 		}
 		if len(retry) == 0 {
-			return ends
+			break
 		}
 		wait := d.backoff(j, n, retryAfter)
-		switch {
-		case n >= d.retry.MaxAttempts:
-			failAll(ends, retry, n, last.Code, fmt.Sprintf("gave up after %d attempts: %s", n, last.Reason))
-			return ends
-		case d.now().Sub(start)+wait > d.retry.MaxTotal:
-			failAll(ends, retry, n, last.Code, fmt.Sprintf("gave up after %d attempts (retry budget %s spent): %s", n, d.retry.MaxTotal, last.Reason))
-			return ends
-		case ctx.Err() != nil:
-			failAll(ends, retry, n, last.Code, "abandoned: "+ctx.Err().Error()+": "+last.Reason)
-			return ends
+		if n >= d.retry.MaxAttempts {
+			failAll(ends, pos, retry, n, last.Code, fmt.Sprintf("gave up after %d attempts: %s", n, last.Reason))
+			break
+		}
+		if d.now().Sub(start)+wait > d.retry.MaxTotal {
+			failAll(ends, pos, retry, n, last.Code, fmt.Sprintf("gave up after %d attempts (retry budget %s spent): %s", n, d.retry.MaxTotal, last.Reason))
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			failAll(ends, pos, retry, n, last.Code, "abandoned: "+err.Error()+": "+last.Reason)
+			break
 		}
 		if err := d.sleep(ctx, wait); err != nil {
-			failAll(ends, retry, n, last.Code, "abandoned: "+err.Error()+": "+last.Reason)
-			return ends
+			failAll(ends, pos, retry, n, last.Code, "abandoned: "+err.Error()+": "+last.Reason)
+			break
 		}
 		pending = retry
 	}
+	for i, t := range j.tokens { // duplicate tokens share the first one's end
+		if p := pos[t]; p != i {
+			ends[i] = ends[p]
+		}
+	}
+	return ends
 }
 
-func failAll(ends map[string]final, tokens []string, attempts int, code, reason string) {
+func failAll(ends []final, pos map[string]int, tokens []string, attempts int, code, reason string) {
 	for _, t := range tokens {
-		ends[t] = final{r: push.Result{Token: t, Kind: push.Failed, Code: code, Reason: reason}, attempts: attempts}
+		ends[pos[t]] = final{r: push.Result{Token: t, Kind: push.Failed, Code: code, Reason: reason}, attempts: attempts}
 	}
 }
 

@@ -1,6 +1,7 @@
 package dispatcher
 
 import (
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -47,12 +48,18 @@ type Store interface {
 	UpdateDevice(user, device string, fn func(d *Device, found bool) error) (Device, error)
 	// Devices returns a user's devices ordered by device id.
 	Devices(user string) ([]Device, error)
+	// NoteMessage counts one more message on every background device of
+	// the users (Since++, for the badge) and calls visit with each of their
+	// devices as it is afterwards: users in the order given, each user's
+	// devices by id. visit must not call the store.
+	NoteMessage(users []string, visit func(*Device)) error
 	// RemoveToken forgets a device's token if it still is the given one (a
 	// newer report wins over a late invalid-token answer).
 	RemoveToken(user, device string, businessID int, token string) (bool, error)
 	// ClaimMessage records a message id; false if it was used before.
 	ClaimMessage(id string) (bool, error)
-	// AddOutcomes appends outcomes in order.
+	// AddOutcomes appends outcomes in order. The store may keep os: the
+	// caller must not change it afterwards.
 	AddOutcomes(os []Outcome) error
 	// Outcomes returns the matching outcomes in the order they were added.
 	Outcomes(f OutcomeFilter) ([]Outcome, error)
@@ -67,9 +74,10 @@ type MemoryStore struct {
 	byToken  map[tokenKey]devKey
 	claimed  map[string]struct{}
 	claimLog []string
-	outcomes []Outcome
-	byMsg    map[string][]int // indexes into outcomes
-	dropped  int              // outcomes dropped before outcomes[0]
+	chunks   [][]Outcome      // one per AddOutcomes call, oldest first
+	byMsg    map[string][]int // message id → absolute chunk numbers
+	dropped  int              // chunks dropped before chunks[0]
+	total    int              // outcomes held
 	max      int
 }
 
@@ -162,6 +170,23 @@ func (s *MemoryStore) Devices(user string) ([]Device, error) {
 	return out, nil
 }
 
+// NoteMessage implements Store.
+func (s *MemoryStore) NoteMessage(users []string, visit func(*Device)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var dv Device
+	for _, u := range users {
+		for _, d := range s.byUser[u] {
+			if d.State == Background {
+				d.Since++
+			}
+			dv = *d // visit gets a copy: the store's own stays private
+			visit(&dv)
+		}
+	}
+	return nil
+}
+
 // RemoveToken implements Store.
 func (s *MemoryStore) RemoveToken(user, device string, businessID int, token string) (bool, error) {
 	s.mu.Lock()
@@ -194,29 +219,56 @@ func (s *MemoryStore) ClaimMessage(id string) (bool, error) {
 	return true, nil
 }
 
-// AddOutcomes implements Store.
+// AddOutcomes implements Store. A call's outcomes are kept as given, in
+// one chunk, so a group message of 100k devices costs no copy.
 func (s *MemoryStore) AddOutcomes(os []Outcome) error {
+	if len(os) == 0 {
+		return nil
+	}
+	chunk := slices.Clip(os)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i := range os {
-		s.byMsg[os[i].MessageID] = append(s.byMsg[os[i].MessageID], s.dropped+len(s.outcomes))
-		s.outcomes = append(s.outcomes, os[i])
+	n := s.dropped + len(s.chunks)
+	s.chunks = append(s.chunks, chunk)
+	s.total += len(chunk)
+	last := ""
+	for i := range chunk {
+		if id := chunk[i].MessageID; id != last {
+			if refs := s.byMsg[id]; len(refs) == 0 || refs[len(refs)-1] != n {
+				s.byMsg[id] = append(refs, n)
+			}
+			last = id
+		}
 	}
-	if len(s.outcomes) > s.max {
-		s.compact()
+	// Over the cap, drop the oldest chunks down to half of it (always
+	// keeping the newest), so compaction is rare.
+	for s.total > s.max && len(s.chunks) > 1 {
+		s.drop()
+		if s.total <= s.max/2 {
+			break
+		}
 	}
 	return nil
 }
 
-// compact drops the older half of the outcomes and reindexes.
-func (s *MemoryStore) compact() {
-	half := len(s.outcomes) / 2
-	s.outcomes = append([]Outcome(nil), s.outcomes[half:]...)
-	s.dropped += half
-	s.byMsg = make(map[string][]int, len(s.byMsg)/2)
-	for i := range s.outcomes {
-		id := s.outcomes[i].MessageID
-		s.byMsg[id] = append(s.byMsg[id], s.dropped+i)
+// drop forgets the oldest chunk.
+func (s *MemoryStore) drop() {
+	old := s.chunks[0]
+	s.chunks[0] = nil
+	s.chunks = s.chunks[1:]
+	s.total -= len(old)
+	s.dropped++
+	for i := range old {
+		id := old[i].MessageID
+		refs := s.byMsg[id]
+		for len(refs) > 0 && refs[0] < s.dropped {
+			refs = refs[1:]
+		}
+		if len(refs) == 0 {
+			delete(s.byMsg, id)
+		} else {
+			s.byMsg[id] = refs
+		}
 	}
 }
 
@@ -225,18 +277,21 @@ func (s *MemoryStore) Outcomes(f OutcomeFilter) ([]Outcome, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []Outcome
-	if f.MessageID != "" {
-		for _, i := range s.byMsg[f.MessageID] {
-			if o := &s.outcomes[i-s.dropped]; f.Match(o) {
-				out = append(out, *o)
+	scan := func(chunk []Outcome) {
+		for i := range chunk {
+			if f.Match(&chunk[i]) {
+				out = append(out, chunk[i])
 			}
+		}
+	}
+	if f.MessageID != "" {
+		for _, n := range s.byMsg[f.MessageID] {
+			scan(s.chunks[n-s.dropped])
 		}
 		return out, nil
 	}
-	for i := range s.outcomes {
-		if f.Match(&s.outcomes[i]) {
-			out = append(out, s.outcomes[i])
-		}
+	for _, c := range s.chunks {
+		scan(c)
 	}
 	return out, nil
 }

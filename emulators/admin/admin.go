@@ -78,6 +78,9 @@ func New(w *world.World, vendors map[string]world.Vendor, opts ...Options) *API 
 
 func (a *API) routes() {
 	r := a.router
+	// No redirects to cleaned paths: a 301 turns a POST into a GET in most
+	// clients; an unclean path is a 404 problem like any other.
+	r.SkipClean(true)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, http.StatusNotFound, "not-found", "no control-plane endpoint "+r.Method+" "+r.URL.Path+"; see GET /", "")
 	})

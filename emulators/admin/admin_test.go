@@ -443,6 +443,7 @@ var _ = Describe("the control plane", func() {
 			Entry("not a duration", `{"by":"soon"}`, "by"),
 			Entry("not a time", `{"to":"tomorrow"}`, "to"),
 			Entry("a number", `{"by":90}`, "by"),
+			Entry("too many days", `{"by":"99999999999999d"}`, "by"),
 		)
 		It("answers 409 when the clock is real", func() {
 			h = admin.New(world.New(world.Options{}), nil)

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -122,6 +123,9 @@ func (a *API) advance(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, Clock{Now: a.w.Now(), Virtual: true})
 }
 
+// maxDays keeps "Nd" inside time.Duration (about 292 years).
+const maxDays = 100000
+
 // parseDuration is time.ParseDuration plus whole days ("2d"), since daily
 // quotas are what people most often skip over.
 func parseDuration(s string) (time.Duration, error) {
@@ -129,6 +133,9 @@ func parseDuration(s string) (time.Duration, error) {
 		n, err := strconv.Atoi(days)
 		if err != nil {
 			return 0, err
+		}
+		if n > maxDays || n < -maxDays {
+			return 0, fmt.Errorf("%d days is out of range", n)
 		}
 		return time.Duration(n) * 24 * time.Hour, nil
 	}

@@ -2,11 +2,13 @@ package dispatcher
 
 import (
 	"github.com/pushsim/pushsim/dispatcher/push"
+	"github.com/pushsim/pushsim/dispatcher/vivo"
 	"github.com/pushsim/pushsim/dispatcher/xiaomi"
 )
 
 // clientBuilders maps a vendor name onto its client constructor. Each
 // dispatcher/<vendor> package adds its one line here.
 var clientBuilders = map[string]push.NewClient{
+	"vivo":   vivo.New,
 	"xiaomi": xiaomi.New,
 }

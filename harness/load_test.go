@@ -2,6 +2,7 @@ package harness
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -185,5 +186,15 @@ func TestParseDuration(t *testing.T) {
 		if _, err := ParseDuration(in); err == nil {
 			t.Errorf("ParseDuration(%q) succeeded", in)
 		}
+	}
+}
+
+// TestMalformedFiles: files on disk fail with their name, line and column.
+func TestMalformedFiles(t *testing.T) {
+	_, err := LoadFS(os.DirFS("testdata/malformed"))
+	want := "key.yaml:11:29: unknown field \"titel\"\n" +
+		"typo.yaml:9:5: unknown step \"advnce\" (want one of: login, logout, kick, foreground, background, send, push, request, advance, at, phone, expect)"
+	if err == nil || err.Error() != want {
+		t.Errorf("LoadFS error\n%v\nwant\n%s", err, want)
 	}
 }

@@ -1,6 +1,7 @@
 package dispatcher
 
 import (
+	"github.com/pushsim/pushsim/dispatcher/oppo"
 	"github.com/pushsim/pushsim/dispatcher/push"
 	"github.com/pushsim/pushsim/dispatcher/vivo"
 	"github.com/pushsim/pushsim/dispatcher/xiaomi"
@@ -11,4 +12,5 @@ import (
 var clientBuilders = map[string]push.NewClient{
 	"vivo":   vivo.New,
 	"xiaomi": xiaomi.New,
+	"oppo":   oppo.New,
 }

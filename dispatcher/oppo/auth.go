@@ -1,0 +1,186 @@
+package oppo
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pushsim/pushsim/dispatcher/push"
+)
+
+// Sign is OPPO's auth signature, the one place the recipe lives: lowercase
+// hex SHA-256 of app_key + timestamp (milliseconds, decimal) + master_secret,
+// concatenated without separators (vendor-facts §2.2). It is the
+// MasterSecret, not the AppSecret, that signs.
+func Sign(appKey, timestamp, masterSecret string) string {
+	sum := sha256.Sum256([]byte(appKey + timestamp + masterSecret))
+	return hex.EncodeToString(sum[:])
+}
+
+// answer is OPPO's envelope: {"code": n, "message": "...", "data": ...}.
+type answer struct {
+	Code    int             `json:"code"`
+	Message string          `json:"message"`
+	Data    json.RawMessage `json:"data"`
+}
+
+// call posts fields plus auth_token to path. It signs in when the cached
+// token is missing or about to expire, and once more when OPPO answers 11
+// (Invalid AuthToken), as the official SDK does. A nil *push.Result means
+// the answer was read; otherwise it says why there is none (without Token).
+func (c *Client) call(ctx context.Context, path string, fields url.Values) (answer, *push.Result) {
+	tok, fail := c.authToken(ctx, "")
+	if fail != nil {
+		return answer{}, fail
+	}
+	a, fail := c.post(ctx, c.base+path, withToken(fields, tok))
+	if fail != nil || a.Code != codeInvalidToken {
+		return a, fail
+	}
+	tok, fail = c.authToken(ctx, tok)
+	if fail != nil {
+		return answer{}, fail
+	}
+	return c.post(ctx, c.base+path, withToken(fields, tok))
+}
+
+func withToken(fields url.Values, tok string) url.Values {
+	f := make(url.Values, len(fields)+1)
+	for k, v := range fields {
+		f[k] = v
+	}
+	f.Set("auth_token", tok)
+	return f
+}
+
+// authToken returns a usable auth_token. stale, when set, is a token OPPO
+// just refused: it is replaced unless another caller already did so.
+func (c *Client) authToken(ctx context.Context, stale string) (string, *push.Result) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	if c.token != "" && c.token != stale && now.Before(c.expires.Add(-RefreshAhead)) {
+		return c.token, nil
+	}
+	c.token = ""
+	ts := strconv.FormatInt(now.UnixMilli(), 10)
+	form := url.Values{"app_key": {c.cert.AppKey}, "timestamp": {ts}, "sign": {Sign(c.cert.AppKey, ts, c.cert.MasterSecret)}}
+	a, fail := c.post(ctx, c.authBase+AuthPath, form)
+	if fail != nil {
+		fail.Reason = "auth: " + fail.Reason
+		return "", fail
+	}
+	if a.Code != 0 {
+		r := classify(a.Code, "auth: "+a.text())
+		return "", &r
+	}
+	var data struct {
+		AuthToken string `json:"auth_token"`
+	}
+	if err := json.Unmarshal(a.Data, &data); err != nil || data.AuthToken == "" {
+		return "", &push.Result{Kind: push.Retryable, Code: "malformed-answer", Reason: "auth: no data.auth_token in the answer"}
+	}
+	// The lifetime counts from our own clock: OPPO's create_time may come
+	// from a clock that is not ours.
+	c.token, c.expires = data.AuthToken, now.Add(TokenLifetime)
+	return c.token, nil
+}
+
+// post sends one form and reads OPPO's envelope.
+func (c *Client) post(ctx context.Context, u string, form url.Values) (answer, *push.Result) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader(form.Encode()))
+	if err != nil {
+		return answer{}, &push.Result{Kind: push.Rejected, Code: "request", Reason: err.Error()}
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return answer{}, &push.Result{Kind: push.Retryable, Code: "transport", Reason: err.Error()}
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	if err != nil {
+		return answer{}, &push.Result{Kind: push.Retryable, Code: "transport", Reason: "reading answer: " + err.Error()}
+	}
+	status := "HTTP " + strconv.Itoa(resp.StatusCode)
+	switch {
+	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
+		return answer{}, &push.Result{Kind: push.Retryable, Code: status, Reason: http.StatusText(resp.StatusCode), RetryAfter: retryAfter(resp.Header.Get("Retry-After"))}
+	case resp.StatusCode/100 != 2:
+		return answer{}, &push.Result{Kind: push.Rejected, Code: status, Reason: http.StatusText(resp.StatusCode) + ": " + snippet(raw)}
+	}
+	a, err := decodeAnswer(raw)
+	if err != nil {
+		// A 200 we cannot read may have been accepted; app_message_id makes
+		// a retry safe, so it is retried rather than lost.
+		return answer{}, &push.Result{Kind: push.Retryable, Code: "malformed-answer", Reason: snippet(raw)}
+	}
+	return a, nil
+}
+
+// decodeAnswer reads the envelope. Some OPPO answers arrive as a JSON string
+// holding the JSON (vendor-facts §2.4, OPPO-DEJ); those are unwrapped.
+func decodeAnswer(raw []byte) (answer, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) > 0 && raw[0] == '"' {
+		var inner string
+		if err := json.Unmarshal(raw, &inner); err != nil {
+			return answer{}, err
+		}
+		raw = []byte(inner)
+	}
+	var env struct {
+		Code    *json.Number    `json:"code"`
+		Message string          `json:"message"`
+		Data    json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &env); err != nil {
+		return answer{}, err
+	}
+	if env.Code == nil {
+		return answer{}, errNoCode
+	}
+	code, err := strconv.Atoi(env.Code.String())
+	if err != nil {
+		return answer{}, err
+	}
+	return answer{Code: code, Message: env.Message, Data: env.Data}, nil
+}
+
+var errNoCode = jsonError("no code in the answer")
+
+type jsonError string
+
+func (e jsonError) Error() string { return string(e) }
+
+func (a answer) text() string {
+	if a.Message != "" {
+		return a.Message
+	}
+	return "code " + strconv.Itoa(a.Code)
+}
+
+func snippet(b []byte) string {
+	const max = 200
+	if len(b) > max {
+		return string(b[:max]) + "…"
+	}
+	return string(b)
+}
+
+func retryAfter(v string) time.Duration {
+	if s, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && s > 0 {
+		return time.Duration(s) * time.Second
+	}
+	return 0
+}

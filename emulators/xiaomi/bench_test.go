@@ -138,7 +138,7 @@ func BenchmarkBareDecoder(b *testing.B) {
 	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		buf := getBuf()
 		defer putBuf(buf)
-		*buf, _ = readAll(http.MaxBytesReader(w, r.Body, defMaxBody), *buf)
+		*buf, _ = readAll(r.Body, *buf, defMaxBody)
 		f := formPool.Get().(*form)
 		f.reset()
 		if err := decode(*buf, "registration_id", f); err != nil || len(f.targets) != 1 {

@@ -79,10 +79,16 @@ func decode(body []byte, targetKey string, f *form) error {
 		return nil
 	}
 	s := string(f.arena)
+	// One pass over everything; per field only when something is wrong
+	// (valid as a whole does not make each field valid: a field may end
+	// inside a character that the next one completes, hence the RuneStart).
+	valid := utf8.ValidString(s)
 	for _, r := range f.refs {
 		key, value := s[r.k0:r.k1], s[r.k1:r.v1]
-		if !utf8.ValidString(key) || !utf8.ValidString(value) {
-			return &decodeError{"Parameter " + quoteKey(key) + " is not valid UTF-8."}
+		if !valid || !runeStart(s, r.k1) || !runeStart(s, r.v1) {
+			if !utf8.ValidString(key) || !utf8.ValidString(value) {
+				return &decodeError{"Parameter " + quoteKey(key) + " is not valid UTF-8."}
+			}
 		}
 		f.set(key, value, targetKey)
 	}
@@ -145,23 +151,37 @@ func setOnce(dst *string, v string) {
 	}
 }
 
-// appendUnescaped appends the form-decoded s ('+' is a space, %XX a byte).
+// appendUnescaped appends the form-decoded s ('+' is a space, %XX a byte),
+// copying the runs between escapes in one go.
 func appendUnescaped(dst, s []byte) ([]byte, error) {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '+':
-			dst = append(dst, ' ')
-		case '%':
-			if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
-				return dst, &decodeError{"Malformed form encoding: " + truncate(string(s), 40)}
-			}
-			dst = append(dst, unhex(s[i+1])<<4|unhex(s[i+2]))
-			i += 2
-		default:
-			dst = append(dst, c)
+	for len(s) > 0 {
+		i := indexEscape(s)
+		if i < 0 {
+			return append(dst, s...), nil
 		}
+		dst = append(dst, s[:i]...)
+		if s[i] == '+' {
+			dst = append(dst, ' ')
+			s = s[i+1:]
+			continue
+		}
+		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
+			return dst, &decodeError{"Malformed form encoding: " + truncate(string(s), 40)}
+		}
+		dst = append(dst, unhex(s[i+1])<<4|unhex(s[i+2]))
+		s = s[i+3:]
 	}
 	return dst, nil
+}
+
+// indexEscape is the index of the first '%' or '+' in s, or -1.
+func indexEscape(s []byte) int {
+	for i, c := range s {
+		if c == '%' || c == '+' {
+			return i
+		}
+	}
+	return -1
 }
 
 func isHex(c byte) bool {
@@ -253,3 +273,6 @@ func truncateBytes(b []byte, n int) []byte {
 	}
 	return b[:n]
 }
+
+// runeStart reports whether s[i:] begins at a character boundary.
+func runeStart(s string, i int) bool { return i >= len(s) || utf8.RuneStart(s[i]) }

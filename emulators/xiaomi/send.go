@@ -156,8 +156,13 @@ func (c *call) read(w http.ResponseWriter, r *http.Request) rejection {
 	buf := getBuf()
 	defer putBuf(buf)
 	var err error
-	if r.Body != nil {
-		*buf, err = readAll(http.MaxBytesReader(w, r.Body, int64(limit)), *buf)
+	if body := r.Body; body != nil {
+		if r.ContentLength < 0 {
+			// Unknown length (chunked): MaxBytesReader also tells the
+			// server to close the connection once the limit is hit.
+			body = http.MaxBytesReader(w, body, int64(limit))
+		}
+		*buf, err = readAll(body, *buf, limit)
 	}
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
@@ -188,14 +193,23 @@ func tooLong(limit int) rejection {
 	return rejection{codeRequestTooLong, "Request body too long, limit: " + itoa(limit) + " bytes.", ruleBodySize}
 }
 
-func readAll(r io.Reader, b []byte) ([]byte, error) {
+// readAll reads r into b, failing with *http.MaxBytesError past limit bytes
+// (a Content-Length is trusted by net/http's server, not by in-process
+// callers, so the limit is enforced here either way).
+func readAll(r io.Reader, b []byte, limit int) ([]byte, error) {
 	for {
+		if len(b) > limit {
+			return b, &http.MaxBytesError{Limit: int64(limit)}
+		}
 		if len(b) == cap(b) {
 			b = append(b, 0)[:len(b)]
 		}
 		n, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
 		if err == io.EOF {
+			if len(b) > limit {
+				return b, &http.MaxBytesError{Limit: int64(limit)}
+			}
 			return b, nil
 		}
 		if err != nil {

@@ -59,6 +59,7 @@ type Emulator struct {
 	w         *world.World
 	router    *mux.Router
 	sendPaths map[string]http.HandlerFunc
+	handler   http.Handler
 	keys      sync.Map // app name → *appKeys
 }
 
@@ -66,6 +67,7 @@ type Emulator struct {
 func New(w *world.World) world.Vendor {
 	e := &Emulator{w: w}
 	e.router = e.routes()
+	e.handler = http.HandlerFunc(e.serve)
 	return e
 }
 
@@ -79,7 +81,7 @@ func (e *Emulator) Hosts() []string {
 }
 
 // Handler serves Xiaomi's real paths.
-func (e *Emulator) Handler() http.Handler { return http.HandlerFunc(e.serve) }
+func (e *Emulator) Handler() http.Handler { return e.handler }
 
 // serve dispatches the send paths by exact match and everything else
 // through the mux router (which has the same routes, so the answers are the

@@ -117,8 +117,10 @@ func (s *Server) Handler() http.Handler { return s }
 // the control plane.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	host := strings.ToLower(r.Host)
-	if h, _, err := net.SplitHostPort(host); err == nil {
-		host = h
+	if strings.IndexByte(host, ':') >= 0 { // SplitHostPort allocates an error when there is no port
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
 	}
 	if v, ok := s.hosts[host]; ok {
 		v.Handler().ServeHTTP(w, r)
@@ -132,18 +134,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.admin.ServeHTTP(w, r)
 		return
 	}
-	name, rest, _ := strings.Cut(path[1:], "/")
+	name, _, _ := strings.Cut(path[1:], "/")
 	v, ok := s.vendors[name]
 	if !ok {
 		s.admin.ServeHTTP(w, r)
 		return
 	}
-	r2 := r.Clone(r.Context())
-	r2.URL.Path = "/" + rest
+	// A shallow copy with its own URL, as http.StripPrefix does: Clone would
+	// deep-copy the headers on every vendor request. The rest of the path is
+	// a slice of it, not a new string.
+	r2 := new(http.Request)
+	*r2 = *r
+	u := *r.URL
+	r2.URL = &u
+	r2.URL.Path = path[1+len(name):]
+	if r2.URL.Path == "" {
+		r2.URL.Path = "/"
+	}
 	r2.URL.RawPath = ""
-	if r.URL.RawPath != "" {
-		if _, raw, ok := strings.Cut(r.URL.RawPath[1:], "/"); ok {
-			r2.URL.RawPath = "/" + raw
+	if raw := r.URL.RawPath; len(raw) > 1 {
+		if i := strings.IndexByte(raw[1:], '/'); i >= 0 {
+			r2.URL.RawPath = raw[1+i:]
 		}
 	}
 	v.Handler().ServeHTTP(w, r2)

@@ -1,6 +1,7 @@
 package dispatcher
 
 import (
+	"github.com/pushsim/pushsim/dispatcher/huawei"
 	"github.com/pushsim/pushsim/dispatcher/oppo"
 	"github.com/pushsim/pushsim/dispatcher/push"
 	"github.com/pushsim/pushsim/dispatcher/vivo"
@@ -10,6 +11,7 @@ import (
 // clientBuilders maps a vendor name onto its client constructor. Each
 // dispatcher/<vendor> package adds its one line here.
 var clientBuilders = map[string]push.NewClient{
+	"huawei": huawei.New,
 	"vivo":   vivo.New,
 	"xiaomi": xiaomi.New,
 	"oppo":   oppo.New,

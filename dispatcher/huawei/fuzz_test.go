@@ -1,0 +1,92 @@
+package huawei_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pushsim/pushsim/dispatcher/huawei"
+	"github.com/pushsim/pushsim/dispatcher/push"
+)
+
+// fixed answers the token and send endpoints with canned responses.
+type fixed struct {
+	tokenStatus int
+	tokenBody   string
+	sendStatus  int
+	sendBody    string
+}
+
+func (f fixed) RoundTrip(r *http.Request) (*http.Response, error) {
+	status, body := f.sendStatus, f.sendBody
+	if strings.HasSuffix(r.URL.Path, "/token") {
+		status, body = f.tokenStatus, f.tokenBody
+	}
+	if status < 100 || status > 999 {
+		status = 200
+	}
+	return &http.Response{StatusCode: status, Header: http.Header{"Retry-After": {"5"}}, Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+}
+
+func fuzzSend(t *testing.T, rt http.RoundTripper) {
+	c, err := huawei.New(push.Certificate{AppID: "101234567", AppSecret: "s"}, push.Options{HTTPClient: &http.Client{Transport: rt}, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tokens := []string{"a", "b", "a"}
+	res := c.Send(context.Background(), push.Push{Title: "t", Body: "b"}, tokens)
+	if len(res) != len(tokens) {
+		t.Fatalf("%d results for %d tokens", len(res), len(tokens))
+	}
+	for i, r := range res {
+		if r.Token != tokens[i] || r.Kind == "" {
+			t.Fatalf("result %d: %+v", i, r)
+		}
+		if r.InvalidToken && r.Kind != push.Rejected {
+			t.Fatalf("invalid token not rejected: %+v", r)
+		}
+	}
+}
+
+// FuzzSendAnswer: whatever the push server answers, every token gets
+// exactly one classified result.
+func FuzzSendAnswer(f *testing.F) {
+	for _, s := range []struct {
+		status int
+		body   string
+	}{
+		{200, `{"code":"80000000","msg":"Success","requestId":"1"}`},
+		{200, `{"code":"80100000","msg":"{\"success\":1,\"failure\":1,\"illegal_tokens\":[\"b\"]}","requestId":"1"}`},
+		{200, `{"code":"80100000","msg":"not json","requestId":"1"}`},
+		{400, `{"code":"80300007","msg":"All the tokens are invalid","requestId":"1"}`},
+		{401, `{"code":"80200003","msg":"expired"}`},
+		{401, ``},
+		{503, `busy`},
+		{200, `{"code":80000000}`},
+		{200, `{"code":null}`},
+		{200, `[]`},
+	} {
+		f.Add(s.status, s.body)
+	}
+	f.Fuzz(func(t *testing.T, status int, body string) {
+		fuzzSend(t, fixed{200, `{"access_token":"x","expires_in":3600}`, status, body})
+	})
+}
+
+// FuzzTokenAnswer: whatever the OAuth server answers, no panic and one
+// result per token.
+func FuzzTokenAnswer(f *testing.F) {
+	f.Add(200, `{"access_token":"x","expires_in":3600,"token_type":"Bearer"}`)
+	f.Add(200, `{"access_token":"x","expires_in":-5}`)
+	f.Add(400, `{"error":1101,"sub_error":12304,"error_description":"x"}`)
+	f.Add(400, `{"error":"invalid_client","sub_error":"x"}`)
+	f.Add(503, `{"error":1101,"sub_error":503}`)
+	f.Add(200, `{}`)
+	f.Add(500, `<html>`)
+	f.Fuzz(func(t *testing.T, status int, body string) {
+		fuzzSend(t, fixed{status, body, 200, `{"code":"80000000","msg":"Success","requestId":"1"}`})
+	})
+}

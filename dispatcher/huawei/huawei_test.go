@@ -32,7 +32,9 @@ type sent struct {
 	Raw  string
 }
 
-func (s sent) android() map[string]any { return s.Body["message"].(map[string]any)["android"].(map[string]any) }
+func (s sent) android() map[string]any {
+	return s.Body["message"].(map[string]any)["android"].(map[string]any)
+}
 
 func (s sent) notification() map[string]any {
 	n, _ := s.android()["notification"].(map[string]any)

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -596,6 +597,26 @@ var _ = Describe("Xiaomi MiPush emulator", func() {
 				sent(with(public(), "registration_id", bob.Token, "notify_id", fmt.Sprint(i)))
 			}
 			expectError(send(with(public(), "registration_id", alice.Token+","+bob.Token)), 200001, "xiaomi.quota.public-daily")
+		})
+
+		It("keeps the per-device cap exact under concurrent sends", func() {
+			codes := make(chan int, 20)
+			var wg sync.WaitGroup
+			for i := 0; i < 20; i++ {
+				wg.Add(1)
+				go func() {
+					defer GinkgoRecover()
+					defer wg.Done()
+					codes <- send(public()).Code
+				}()
+			}
+			wg.Wait()
+			close(codes)
+			counts := map[int]int{}
+			for c := range codes {
+				counts[c]++
+			}
+			Expect(counts).To(Equal(map[int]int{0: 5, 200001: 15}))
 		})
 
 		It("answers 27001 for a missing channel when the app requires one", func() {

@@ -44,6 +44,11 @@ type Config struct {
 	Clients map[string]push.NewClient
 	// Timeout bounds each vendor call (0 = 10s).
 	Timeout time.Duration
+	// NotifyPerConversation makes a conversation's newer notification replace
+	// its older one on the phone (notify id = the conversation). By default
+	// every message gets its own notify id and its own notification: a
+	// vendor default (Xiaomi notify_id 0) would otherwise show one message only.
+	NotifyPerConversation bool
 	// Concurrency bounds the vendor requests one Send has in flight (0 = 16).
 	// FCM's one-token requests are what it mostly paces.
 	Concurrency int

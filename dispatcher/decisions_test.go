@@ -260,6 +260,18 @@ var _ = Describe("Message → notification", func() {
 		Expect(utf8.RuneCountInString(p.Body)).To(Equal(100))
 	})
 
+	It("gives every message its own notification by default, one per conversation when configured", func() {
+		r.send(dispatcher.Message{ID: "m-1", From: "bob", To: "alice", Text: "x"})
+		Expect(pushed().NotifyID).To(Equal("m-1"))
+
+		r = newRig(func(c *dispatcher.Config) { c.NotifyPerConversation = true })
+		r.away("alice", "phone", bidXiaomi, "tokA", 0)
+		r.send(dispatcher.Message{From: "bob", To: "alice", Text: "x"})
+		Expect(pushed().NotifyID).To(Equal("c2c:bob"))
+		r.send(dispatcher.Message{From: "bob", Group: "g7", Members: []string{"alice"}, Text: "x"})
+		Expect(pushed().NotifyID).To(Equal("group:g7"))
+	})
+
 	It("takes limits from the config over the table", func() {
 		r = newRig(func(c *dispatcher.Config) {
 			c.Limits = map[string]dispatcher.Limits{"xiaomi": {Title: 5}}

@@ -33,6 +33,7 @@ type Dispatcher struct {
 	placeholder map[string]string
 	seed        uint64
 	workers     int
+	perConv     bool
 
 	idMu sync.Mutex
 	ids  *rand.Rand
@@ -60,6 +61,7 @@ func New(cfg Config) (*Dispatcher, error) {
 		retry:   cfg.Retry.withDefaults(),
 		seed:    cfg.Seed,
 		workers: cfg.Concurrency,
+		perConv: cfg.NotifyPerConversation,
 	}
 	if d.store == nil {
 		d.store = NewMemoryStore(0)

@@ -181,6 +181,14 @@ func (d *Dispatcher) notification(m *Message, e *certEntry) push.Push {
 		Category: e.cert.Category,
 		Sound:    e.cert.Sound,
 		Click:    e.cert.Click, // im.cert.click-action
+		NotifyID: m.ID,
+	}
+	if d.perConv {
+		if m.Group != "" {
+			p.NotifyID = "group:" + m.Group
+		} else {
+			p.NotifyID = "c2c:" + m.From
+		}
 	}
 	if p.Click.Type == "" {
 		p.Click.Type = "launcher"

@@ -119,6 +119,7 @@ func (w *World) AddApp(a App) (*App, error) {
 	}
 	stored := a.clone()
 	w.apps = append(w.apps, stored)
+	defer w.notify(Event{Kind: "app"})
 	return stored.clone(), nil
 }
 
@@ -129,6 +130,7 @@ func (w *World) UpdateApp(a App) error {
 	for i, old := range w.apps {
 		if old.Vendor == a.Vendor && old.Name == a.Name {
 			w.apps[i] = a.clone()
+			defer w.notify(Event{Kind: "app"})
 			return nil
 		}
 	}

@@ -94,6 +94,7 @@ func (w *World) Register(d Device) (Device, error) {
 	w.phones[d.ID] = p
 	w.order = append(w.order, d.ID)
 	w.byToken[tokenKey{d.Vendor, d.Token}] = p
+	defer w.notify(Event{Kind: "device", Device: d.ID})
 	return p.Device.clone(), nil
 }
 
@@ -178,5 +179,6 @@ func (w *World) RemoveDevice(idOrName string) error {
 	delete(w.phones, p.ID)
 	delete(w.byToken, tokenKey{p.Vendor, p.Token})
 	w.order = slices.DeleteFunc(w.order, func(id string) bool { return id == p.ID })
+	defer w.notify(Event{Kind: "device", Device: p.ID})
 	return nil
 }

@@ -91,9 +91,10 @@ func (w *World) Ledger(f Filter) []Entry {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
 	var out []Entry
-	for i := range w.ledger.entries {
-		if f.match(&w.ledger.entries[i]) {
-			out = append(out, w.ledger.entries[i])
+	entries := newest(w.ledger.entries, w.ledger.cap)
+	for i := range entries {
+		if f.match(&entries[i]) {
+			out = append(out, entries[i])
 		}
 	}
 	if f.Limit > 0 && len(out) > f.Limit {

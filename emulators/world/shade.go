@@ -214,18 +214,32 @@ func (w *World) Shade(idOrName string) (Shade, error) {
 	}
 	return Shade{
 		Device:  p.Device.clone(),
-		Shown:   slices.Clone(p.shade),
-		Dropped: slices.Clone(p.dropped),
-		Inbox:   slices.Clone(p.inbox),
+		Shown:   slices.Clone(newest(p.shade, w.opts.ShadeCap)),
+		Dropped: slices.Clone(newest(p.dropped, w.opts.ShadeCap)),
+		Inbox:   slices.Clone(newest(p.inbox, w.opts.ShadeCap)),
 		Pending: len(p.pending),
 	}, nil
 }
 
-// appendCapped appends and keeps at most limit newest items (limit <= 0: no cap).
+// appendCapped appends v and bounds s to about limit newest items (limit
+// <= 0: no cap). It lets the slice run up to half a cap over and then drops
+// the oldest in one copy, so a full ledger costs O(1) amortized per append
+// instead of a copy of the whole ledger each time. Readers use newest to see
+// exactly limit items.
 func appendCapped[T any](s []T, v T, limit int) []T {
 	s = append(s, v)
+	if limit > 0 && len(s) > limit+limit/2+1 {
+		n := copy(s, s[len(s)-limit:])
+		clear(s[n:])
+		s = s[:n]
+	}
+	return s
+}
+
+// newest returns the last limit items of s (all when limit <= 0).
+func newest[T any](s []T, limit int) []T {
 	if limit > 0 && len(s) > limit {
-		s = slices.Delete(s, 0, len(s)-limit)
+		return s[len(s)-limit:]
 	}
 	return s
 }

@@ -115,7 +115,7 @@ const (
 
 // Event tells subscribers (the console's live view) that something changed.
 type Event struct {
-	Kind   string `json:"kind"` // ledger, shade, device, clock, reset
+	Kind   string `json:"kind"` // ledger, shade, device, app, clock, reset
 	Device string `json:"device,omitempty"`
 	Seq    uint64 `json:"seq,omitempty"`
 }

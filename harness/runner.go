@@ -592,7 +592,7 @@ func (r *runner) request(rs *RequestStep) error {
 		req.Header.Set("Content-Type", contentType)
 	}
 	if auth != nil {
-		if err := authorize(req, auth.app); err != nil {
+		if err := authorize(req, auth.app, r.hc, r.srv.World.Now()); err != nil {
 			return err
 		}
 	}

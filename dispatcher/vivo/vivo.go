@@ -48,6 +48,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -110,6 +111,8 @@ type Client struct {
 	timeout  time.Duration
 	refresh  time.Duration
 	older    bool
+
+	seq atomic.Uint64 // for requestIds of pushes without an ID
 
 	mu     sync.Mutex // held while a token is fetched: one auth call at a time
 	token  string
@@ -219,6 +222,11 @@ func (c *Client) Send(ctx context.Context, p push.Push, tokens []string) []push.
 		targets = append(targets, t)
 	}
 	msg := c.message(p)
+	if p.ID == "" {
+		// No message id, no idempotency key to derive: each call gets its
+		// own requestId, so two such pushes are never taken for one.
+		p.ID = "x" + strconv.FormatInt(c.now().UnixNano(), 36) + "-" + strconv.FormatUint(c.seq.Add(1), 36)
+	}
 	switch {
 	case len(targets) == 1:
 		c.sendOne(ctx, p, msg, targets[0], byToken)
@@ -240,7 +248,7 @@ func (c *Client) sendOne(ctx context.Context, p push.Push, msg map[string]any, r
 	body["regId"] = regID
 	body["requestId"] = RequestID(p.ID, []string{regID})
 	clampTTL(body, 60)
-	a, fail := c.call(ctx, PathSend, body)
+	a, fail := c.call(ctx, PathSend, withRaw(body, p.Raw))
 	if fail != nil {
 		out[regID] = *fail
 		return
@@ -266,7 +274,7 @@ func (c *Client) sendList(ctx context.Context, p push.Push, msg map[string]any, 
 	save := clone(msg)
 	save["requestId"] = RequestID(p.ID+"/payload", regIDs)
 	clampTTL(save, 900)
-	a, fail := c.call(ctx, PathSavePayload, save)
+	a, fail := c.call(ctx, PathSavePayload, withRaw(save, p.Raw))
 	if fail == nil && a.Result != codeOK {
 		r := c.classify(a)
 		fail = &r
@@ -291,7 +299,7 @@ func (c *Client) sendList(ctx context.Context, p push.Push, msg map[string]any, 
 		if c.cert.PushMode == 1 {
 			body["pushMode"] = 1
 		}
-		a, fail := c.call(ctx, PathPushToList, body)
+		a, fail := c.call(ctx, PathPushToList, withRaw(body, p.Raw))
 		if fail == nil && a.Result != codeOK {
 			r := c.classify(a)
 			fail = &r
@@ -404,7 +412,7 @@ func (c *Client) post(ctx context.Context, u, token string, body map[string]any)
 	}
 	req.Header.Set("Content-Type", "application/json;charset=UTF-8")
 	if token != "" {
-		req.Header["authToken"] = []string{token} // vivo's header name, exactly
+		req.Header.Set("authToken", token) // header names are case-insensitive
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
@@ -574,14 +582,21 @@ func (c *Client) message(p push.Push) map[string]any {
 	if len(custom) > 0 {
 		m["clientCustomMap"] = custom
 	}
-	for k, v := range p.Raw {
+	return m
+}
+
+// withRaw sets Push.Raw's keys on a request body, last, so they win: a
+// value that is JSON (a number, true, an object) goes as that JSON, any
+// other as a string.
+func withRaw(body map[string]any, raw map[string]string) map[string]any {
+	for k, v := range raw {
 		if json.Valid([]byte(v)) && !strings.HasPrefix(strings.TrimSpace(v), `"`) {
-			m[k] = json.RawMessage(v)
+			body[k] = json.RawMessage(v)
 		} else {
-			m[k] = v
+			body[k] = v
 		}
 	}
-	return m
+	return body
 }
 
 // operationCategories are vivo's operation-class categories (addendum §1.1);

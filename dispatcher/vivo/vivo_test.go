@@ -51,8 +51,7 @@ var _ = Describe("vivo client", func() {
 		d := json.NewDecoder(strings.NewReader(string(b)))
 		d.UseNumber()
 		Expect(d.Decode(&body)).To(Succeed(), string(b))
-		// vivo's header is named authToken; the client sends that spelling.
-		c := call{Path: req.URL.Path, Token: strings.Join(req.Header["authToken"], ","), Body: body, Raw: string(b)}
+		c := call{Path: req.URL.Path, Token: req.Header.Get("authToken"), Body: body, Raw: string(b)}
 		mu.Lock()
 		calls = append(calls, c)
 		mu.Unlock()

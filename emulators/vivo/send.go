@@ -36,7 +36,7 @@ func (e *Emulator) begin(w http.ResponseWriter, r *http.Request, api string) *ca
 	*c = call{e: e, w: w, r: r, api: api, now: e.w.Now(), out: c.out[:0]}
 	c.entry = world.Entry{Kind: world.KindRequest, Vendor: vendorName, Method: r.Method, Path: r.URL.Path, Status: http.StatusOK}
 
-	appID, why := e.tokenApp(r.Header.Get("authToken"), c.now)
+	appID, why := e.tokenApp(header(r, "authToken"), c.now)
 	if appID != "" {
 		if app, ok := e.w.FindAppShared(vendorName, func(a *world.App) bool { return a.ID == appID }); ok {
 			c.app = app
@@ -519,4 +519,19 @@ func clockMinutes(s string) (int, bool) {
 		return 0, false
 	}
 	return hh*60 + mm, true
+}
+
+// header reads a header by name whatever its spelling: a request that came
+// over the wire has canonical names, one handed over in memory (httpmock,
+// Server.Transport) may keep vivo's own spelling "authToken".
+func header(r *http.Request, name string) string {
+	if v := r.Header.Get(name); v != "" {
+		return v
+	}
+	for k, v := range r.Header {
+		if strings.EqualFold(k, name) && len(v) > 0 {
+			return v[0]
+		}
+	}
+	return ""
 }

@@ -91,17 +91,9 @@ func BenchmarkUnicast(b *testing.B) {
 		_, body := benchWorld(b, world.Options{})
 		run(b, http.HandlerFunc(bareUnicast), body)
 	})
-	clock := func() world.Clock { return world.NewVirtualClock(time.Date(2026, 3, 1, 10, 0, 0, 0, world.Shanghai)) }
-	// full keeps the ledger and the shade below their caps: once full, the
-	// world's capped append copies the whole ledger (or shade) on every
-	// entry, which measures the world rather than OPPO's path (see
-	// full-default-caps).
 	b.Run("full", func(b *testing.B) {
-		e, body := benchWorld(b, world.Options{Clock: clock(), LedgerCap: 1 << 18, ShadeCap: 1 << 18})
-		run(b, e.Handler(), body)
-	})
-	b.Run("full-default-caps", func(b *testing.B) {
-		e, body := benchWorld(b, world.Options{Clock: clock()})
+		clock := world.NewVirtualClock(time.Date(2026, 3, 1, 10, 0, 0, 0, world.Shanghai))
+		e, body := benchWorld(b, world.Options{Clock: clock})
 		run(b, e.Handler(), body)
 	})
 }

@@ -38,6 +38,10 @@ type serveOptions struct {
 	ledgerCap  int
 	shadeCap   int
 	readyFile  string
+
+	dispatcher     bool
+	dispatcherAddr string
+	certs          string
 }
 
 func newServeCmd() *cobra.Command {
@@ -53,6 +57,7 @@ Host header is the vendor's real host. The control plane is /_pushsim/...
 (GET /_pushsim/health; GET / lists it all). The control plane has no
 authentication: keep --addr on loopback unless the network is yours.`,
 		Example: `  pushsim serve --demo
+  pushsim serve --demo --dispatcher
   pushsim serve --addr 127.0.0.1:4800 --virtual-clock --seed 42`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -70,6 +75,9 @@ authentication: keep --addr on loopback unless the network is yours.`,
 	f.IntVar(&o.ledgerCap, "ledger-cap", 10000, "ledger entries kept (oldest dropped)")
 	f.IntVar(&o.shadeCap, "shade-cap", 200, "notifications kept per phone (oldest dropped)")
 	f.StringVar(&o.readyFile, "ready-file", "", "write the server's URL to this file once it serves (for scripts and tests)")
+	f.BoolVar(&o.dispatcher, "dispatcher", false, "also run the IM dispatcher (driver protocol) wired to these emulators")
+	f.StringVar(&o.dispatcherAddr, "dispatcher-addr", "127.0.0.1:4900", "where the dispatcher listens, with --dispatcher")
+	f.StringVar(&o.certs, "certs", "", "push certificates for --dispatcher (default: derived from the console's apps, e.g. --demo's)")
 	_ = f.MarkHidden("ready-file") // the flag exists; MarkHidden cannot fail
 	return cmd
 }
@@ -129,6 +137,14 @@ func serve(ctx context.Context, stdout, stderr io.Writer, o serveOptions) error 
 		}
 		fmt.Fprintln(stdout, demo.Env())
 		fmt.Fprintf(stderr, "pushsim: demo phones' shades: %s/_pushsim/devices/<name>/shade (e.g. alice-%s)\n", url, first(s.Vendors()))
+	}
+	if o.dispatcher {
+		dsrv, err := startServeDispatcher(s, url, o, stdout, stderr)
+		if err != nil {
+			shutdown(srv)
+			return err
+		}
+		defer shutdown(dsrv)
 	}
 	if o.readyFile != "" {
 		if err := writeFileAtomic(o.readyFile, url+"\n"); err != nil {

@@ -3,10 +3,13 @@ package harness
 import (
 	"bytes"
 	"crypto/md5"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -34,8 +37,76 @@ func authorize(req *http.Request, app *world.App, hc *http.Client, now time.Time
 		}
 		req.Header.Set("authToken", token)
 		return nil
+	case "oppo":
+		token, err := oppoToken(req, app, hc, now)
+		if err != nil {
+			return err
+		}
+		return prependFormField(req, "auth_token", token)
 	}
 	return fmt.Errorf("auth: is not supported for %s requests yet; set the headers or fields yourself", app.Vendor)
+}
+
+// oppoToken signs in at OPPO's POST /server/v1/auth (under the same prefix
+// as req) with SHA-256(app_key + timestamp + master_secret) and returns the
+// auth_token.
+func oppoToken(req *http.Request, app *world.App, hc *http.Client, now time.Time) (string, error) {
+	u := *req.URL
+	u.RawPath, u.RawQuery = "", ""
+	if i := strings.Index(u.Path, "/server/"); i >= 0 {
+		u.Path = u.Path[:i] + "/server/v1/auth"
+	} else {
+		u.Path = "/" + app.Vendor + "/server/v1/auth"
+	}
+	ts := strconv.FormatInt(now.UnixMilli(), 10)
+	sum := sha256.Sum256([]byte(app.Key + ts + app.Secret))
+	form := url.Values{"app_key": {app.Key}, "timestamp": {ts}, "sign": {hex.EncodeToString(sum[:])}}
+	areq, err := http.NewRequestWithContext(req.Context(), http.MethodPost, u.String(), strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", fmt.Errorf("auth: oppo: %w", err)
+	}
+	areq.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
+	resp, err := hc.Do(areq)
+	if err != nil {
+		return "", fmt.Errorf("auth: oppo: %w", err)
+	}
+	defer resp.Body.Close()
+	var a struct {
+		Code    json.Number `json:"code"`
+		Message string      `json:"message"`
+		Data    struct {
+			AuthToken string `json:"auth_token"`
+		} `json:"data"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || a.Data.AuthToken == "" {
+		return "", fmt.Errorf("auth: oppo /server/v1/auth answered code %s %s (%v)", a.Code, a.Message, err)
+	}
+	return a.Data.AuthToken, nil
+}
+
+// prependFormField puts k=v in front of a form body (OPPO carries its
+// token as a form field, not a header).
+func prependFormField(req *http.Request, k, v string) error {
+	var rest []byte
+	if req.Body != nil {
+		b, err := io.ReadAll(req.Body)
+		if err != nil {
+			return err
+		}
+		req.Body.Close()
+		rest = b
+	}
+	body := url.QueryEscape(k) + "=" + url.QueryEscape(v)
+	if len(rest) > 0 {
+		body += "&" + string(rest)
+	}
+	req.Body = io.NopCloser(strings.NewReader(body))
+	req.ContentLength = int64(len(body))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(body)), nil }
+	if req.Header.Get("Content-Type") == "" {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
+	}
+	return nil
 }
 
 // vivoToken signs in at vivo's POST /message/auth (under the same prefix as

@@ -427,6 +427,15 @@ var _ = Describe("vivo client", func() {
 		Expect(vivo.NotifyID("abc")).To(And(BeNumerically(">=", 1), BeNumerically("<=", 2147483647)))
 	})
 
+	It("gives pushes without an ID requestIds of their own, so two are never taken for one", func() {
+		c := client()
+		p := im
+		p.ID = ""
+		c.Send(context.Background(), p, []string{regID(1)})
+		c.Send(context.Background(), p, []string{regID(1)})
+		Expect(calls[1].Body["requestId"]).NotTo(Equal(calls[2].Body["requestId"]))
+	})
+
 	It("derives requestIds of at most 64 characters", func() {
 		id := vivo.RequestID(strings.Repeat("x", 200), []string{regID(1)})
 		Expect(len(id)).To(BeNumerically("<=", 64))

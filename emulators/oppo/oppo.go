@@ -267,7 +267,9 @@ func (e *Emulator) serveUnicast(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o := e.decide(s, &m)
-	entry.Tokens = []string{o.target}
+	if o.target != "" {
+		entry.Tokens = []string{o.target}
+	}
 	entry.Device = o.device.ID
 	if o.code != codeSuccess {
 		e.reject(rw, &entry, r, s, o.code, o.rule, o.reason)

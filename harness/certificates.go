@@ -30,9 +30,12 @@ func Certificate(app *world.App, businessID int, baseURL string) push.Certificat
 		c.Class = world.ClassPrivate
 		c.Click = push.Click{Type: "intent", Target: "intent:#Intent;component=" + app.Package + "/.MainActivity;end"}
 	case "huawei":
+		// client_id and secret get the OAuth token; IM messages are
+		// self-classified as IM; the badge names the launcher activity.
 		c.AppID, c.AppSecret = app.ID, app.Secret
 		c.Category = "IM"
 		c.Click = push.Click{Type: "intent", Target: "intent:#Intent;component=" + app.Package + "/.MainActivity;end"}
+		c.Settings = map[string]string{"badge_class": app.Package + ".MainActivity"}
 	case "oppo":
 		c.AppID, c.AppKey, c.MasterSecret = app.ID, app.Key, app.Secret
 		c.AppSecret = app.Extra["app_secret"]

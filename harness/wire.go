@@ -30,6 +30,13 @@ func authorize(req *http.Request, app *world.App, hc *http.Client, now time.Time
 	case "xiaomi":
 		req.Header.Set("Authorization", "key="+app.Secret)
 		return nil
+	case "huawei":
+		token, err := huaweiToken(req, app, hc)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		return nil
 	case "vivo":
 		token, err := vivoToken(req, app, hc, now)
 		if err != nil {
@@ -145,6 +152,37 @@ func vivoToken(req *http.Request, app *world.App, hc *http.Client, now time.Time
 		return "", fmt.Errorf("auth: vivo /message/auth answered result %s %s (%v)", a.Result, a.Desc, err)
 	}
 	return a.AuthToken, nil
+}
+
+// huaweiToken gets an access token with the app's client credentials at
+// Huawei's POST /oauth2/v3/token (under the same prefix as req).
+func huaweiToken(req *http.Request, app *world.App, hc *http.Client) (string, error) {
+	u := *req.URL
+	u.RawPath, u.RawQuery = "", ""
+	if i := strings.Index(u.Path, "/v1/"); i >= 0 {
+		u.Path = u.Path[:i] + "/oauth2/v3/token"
+	} else {
+		u.Path = "/" + app.Vendor + "/oauth2/v3/token"
+	}
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {app.ID}, "client_secret": {app.Secret}}
+	areq, err := http.NewRequestWithContext(req.Context(), http.MethodPost, u.String(), strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", fmt.Errorf("auth: huawei: %w", err)
+	}
+	areq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := hc.Do(areq)
+	if err != nil {
+		return "", fmt.Errorf("auth: huawei: %w", err)
+	}
+	defer resp.Body.Close()
+	var a struct {
+		AccessToken string `json:"access_token"`
+		SubError    any    `json:"sub_error"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || a.AccessToken == "" {
+		return "", fmt.Errorf("auth: huawei /oauth2/v3/token answered HTTP %d, sub_error %v (%v)", resp.StatusCode, a.SubError, err)
+	}
+	return a.AccessToken, nil
 }
 
 // vendorCode extracts the vendor's result code from an answer's JSON, as

@@ -5,8 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"strconv"
+	"slices"
 	"testing"
 	"time"
 
@@ -42,17 +41,10 @@ func (b *rewindBody) Read(p []byte) (int, error) {
 func (b *rewindBody) Close() error { return nil }
 
 // benchSetup is a world with one demo app and one phone, and a typical IM
-// notification to it on the private channel. The ledger cap is small because
-// world.appendCapped moves the whole ledger once it is full (O(cap) per
-// entry, 10000 by default), which would measure the world, not this vendor;
-// BENCH_LEDGER_CAP overrides it.
+// notification to it on the private channel, on the world's default caps.
 func benchSetup(b *testing.B) (*Emulator, *world.VirtualClock, *http.Request, *rewindBody) {
 	clock := world.NewVirtualClock(time.Date(2026, 11, 25, 10, 0, 0, 0, world.Shanghai))
-	ledgerCap := 16
-	if v, err := strconv.Atoi(os.Getenv("BENCH_LEDGER_CAP")); err == nil {
-		ledgerCap = v
-	}
-	w := world.New(world.Options{Clock: clock, LedgerCap: ledgerCap})
+	w := world.New(world.Options{Clock: clock})
 	e := New(w).(*Emulator)
 	a := world.App{Vendor: "xiaomi", Name: "chat"}
 	e.DemoApp(&a)
@@ -112,6 +104,53 @@ func BenchmarkSend(b *testing.B) {
 // success JSON (encoding/json), as one would write a minimal Xiaomi stub.
 func BenchmarkBareHandler(b *testing.B) {
 	_, _, r, body := benchSetup(b)
+	benchBare(b, stdBare(), r, body)
+}
+
+// BenchmarkBareDecoder is a stricter floor: the emulator's own form decoder
+// and JSON writer, nothing else.
+func BenchmarkBareDecoder(b *testing.B) {
+	_, _, r, body := benchSetup(b)
+	benchBare(b, ownBare(), r, body)
+}
+
+// BenchmarkSendVsBare runs the full send path and each floor in alternating
+// short rounds, so load elsewhere on the machine slows all alike, and reports
+// the medians of full/bare throughput: "ratio" against BareHandler (target
+// ≥ 0.6) and "ratio-own-decoder" against BareDecoder.
+func BenchmarkSendVsBare(b *testing.B) {
+	e, clock, r, body := benchSetup(b)
+	full, std, own := e.Handler(), stdBare(), ownBare()
+	w := &nopWriter{h: http.Header{}}
+	const round = 50
+	timeRound := func(h http.Handler, advance bool) time.Duration {
+		t0 := time.Now()
+		for range round {
+			body.i = 0
+			r.Body = body
+			if advance {
+				clock.Advance(2500 * time.Microsecond)
+			}
+			h.ServeHTTP(w, r)
+		}
+		return time.Since(t0)
+	}
+	var vsStd, vsOwn []float64
+	b.ReportAllocs()
+	b.ResetTimer()
+	for done := 0; done < b.N; done += round {
+		f := timeRound(full, true)
+		vsStd = append(vsStd, float64(timeRound(std, false))/float64(f))
+		vsOwn = append(vsOwn, float64(timeRound(own, false))/float64(f))
+	}
+	b.StopTimer()
+	slices.Sort(vsStd)
+	slices.Sort(vsOwn)
+	b.ReportMetric(vsStd[len(vsStd)/2], "ratio")
+	b.ReportMetric(vsOwn[len(vsOwn)/2], "ratio-own-decoder")
+}
+
+func stdBare() http.Handler {
 	type data struct {
 		ID       string `json:"id"`
 		DayAcked string `json:"day_acked"`
@@ -125,7 +164,7 @@ func BenchmarkBareHandler(b *testing.B) {
 		Description string `json:"description"`
 		Info        string `json:"info"`
 	}
-	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, defMaxBody)
 		r.PostForm, r.Form = nil, nil
 		if err := r.ParseForm(); err != nil || r.PostForm.Get("registration_id") == "" {
@@ -137,14 +176,10 @@ func BenchmarkBareHandler(b *testing.B) {
 			Data: data{ID: "slm51b08471461727618yf", DayAcked: "1", DayQuota: "-1"}, Description: "成功",
 			Info: "Received push messages for 1 REGID"})
 	})
-	benchBare(b, bare, r, body)
 }
 
-// BenchmarkBareDecoder is a stricter floor: the emulator's own form decoder
-// and JSON writer, nothing else.
-func BenchmarkBareDecoder(b *testing.B) {
-	_, _, r, body := benchSetup(b)
-	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func ownBare() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		buf := getBuf()
 		defer putBuf(buf)
 		*buf, _ = readAll(r.Body, *buf, defMaxBody)
@@ -159,7 +194,6 @@ func BenchmarkBareDecoder(b *testing.B) {
 		*out = appendSuccess(*out, "Xlm51b08471461727617kl", &success{id: "slm51b08471461727618yf", dayAcked: 1, dayQuota: -1, info: "REGID", targets: 1})
 		writeJSON(w, http.StatusOK, *out)
 	})
-	benchBare(b, bare, r, body)
 }
 
 func benchBare(b *testing.B, h http.Handler, r *http.Request, body *rewindBody) {

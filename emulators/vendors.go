@@ -3,6 +3,7 @@ package emulators
 import (
 	"github.com/pushsim/pushsim/emulators/fcm"
 	"github.com/pushsim/pushsim/emulators/huawei"
+	"github.com/pushsim/pushsim/emulators/meizu"
 	"github.com/pushsim/pushsim/emulators/oppo"
 	"github.com/pushsim/pushsim/emulators/vivo"
 	"github.com/pushsim/pushsim/emulators/world"
@@ -17,4 +18,5 @@ var vendorBuilders = []func(*world.World) world.Vendor{
 	huawei.New,
 	vivo.New,
 	fcm.New,
+	meizu.New,
 }

@@ -1,0 +1,84 @@
+package meizu
+
+import "github.com/pushsim/pushsim/emulators/world"
+
+// Rule ids, used in the ledger, scenarios and reports.
+const (
+	rulePath         = "meizu.request.path"
+	ruleForm         = "meizu.request.form"
+	ruleSize         = "meizu.request.size"
+	ruleRequired     = "meizu.params.required"
+	ruleAppID        = "meizu.auth.app-id"
+	ruleSign         = "meizu.auth.sign"
+	ruleSecret       = "meizu.auth.secret"
+	ruleQPS          = "meizu.rate.qps"
+	rulePackage      = "meizu.package.restricted"
+	ruleTargetsMax   = "meizu.targets.max"
+	ruleJSON         = "meizu.message.json"
+	ruleBooleans     = "meizu.message.booleans"
+	ruleTitle        = "meizu.notice.title"
+	ruleContent      = "meizu.notice.content"
+	ruleClick        = "meizu.click.type"
+	ruleParameters   = "meizu.click.parameters"
+	ruleTTL          = "meizu.ttl.offline"
+	ruleNotifyKey    = "meizu.notify-key.replaces"
+	ruleWindow       = "meizu.display.window"
+	rulePushIDFormat = "meizu.pushid.illegal"
+	rulePushIDUnreg  = "meizu.pushid.unregistered"
+	ruleAlias        = "meizu.alias.unsubscribed"
+	ruleSwitchOff    = "meizu.switch.off"
+	ruleTargetRate   = "meizu.rate.target"
+	ruleFolded       = "meizu.rate.device-minute"
+	rulePublicDaily  = "meizu.quota.public-daily"
+	rulePrivate      = "meizu.quota.private-unlimited"
+	ruleAppDaily     = "meizu.quota.app-daily"
+	ruleAppCount     = "meizu.quota.app-count"
+	rulePassThrough  = "meizu.pass-through.restricted"
+)
+
+const (
+	facts    = "vendor-facts/xiaomi-meizu-vivo.md "
+	addendum = "vendor-facts/addendum-gaps-closed.md "
+)
+
+var rules = []world.Rule{
+	{ID: rulePath, Statement: "Pushes are POSTs to /garcia/api/server/push/{varnished,unvarnished}/pushBy{PushId,Alias}; an unknown path is answered HTTP 404 and another method HTTP 405, both with code 500 in Meizu's envelope.", Level: world.INFO, Source: facts + "§2.1", Confidence: "inferred"},
+	{ID: ruleForm, Statement: "The body is an application/x-www-form-urlencoded UTF-8 form; a broken %-escape or a value that is not UTF-8 is answered 1005 参数错误，请参考API文档.", Level: world.MUST, Source: facts + "§2.3", Confidence: "inferred"},
+	{ID: ruleSize, Statement: "A body over 512 KiB (100 pushIds and a full messageJson need about 10 KiB) is answered 1005.", Level: world.SHOULD, Source: facts + "§2.3, §2.5", Confidence: "inferred"},
+	{ID: ruleRequired, Statement: "appId, pushIds (or alias), messageJson and sign are required; a missing or empty one is answered 110004 参数不能为空.", Level: world.MUST, Source: facts + "§2.3; " + addendum + "§4.1", Confidence: "documented"},
+	{ID: ruleAppID, Statement: "An appId that is not a number or names no Meizu app is answered 110000 appId不合法.", Level: world.MUST, Source: facts + "§2.2; " + addendum + "§4.1", Confidence: "documented"},
+	{ID: ruleSign, Statement: "sign = lowercase hex md5 of every other parameter sorted by name, joined as name=value with no separator, with the AppSecret appended (values un-escaped); any other sign is answered 1006 签名认证失败.", Level: world.MUST, Source: facts + "§2.2", Confidence: "documented"},
+	{ID: ruleSecret, Statement: "A sign made with the app's AppKey in place of its AppSecret (the Go SDK names the argument appKey) is answered 110033 非法的appSecret (App.Settings app_key_sign_code=1006 answers 1006 instead).", Level: world.SHOULD, Source: facts + "§2.2; " + addendum + "§4.1", Confidence: "inferred"},
+	{ID: ruleQPS, Statement: "At most 200 requests per app per second (App.Quotas qps); over it the whole request is answered 110010 应用请求频率超过限制 and nothing is sent.", Level: world.MUST, Source: facts + "§2.4, §2.5", Confidence: "secondary"},
+	{ID: rulePackage, Statement: "restrictedPackageNames (comma-joined, at most 50) must include the app's package, else 110031 packageName不合法; absent means every package of the app.", Level: world.MUST, Source: facts + "§2.3; " + addendum + "§4.1", Confidence: "documented"},
+	{ID: ruleTargetsMax, Statement: "pushIds or alias hold at most 100 comma-joined targets (App.Quotas max_targets); more is answered 1005. A target listed twice gets one message.", Level: world.MUST, Source: facts + "§2.1, §2.5", Confidence: "documented"},
+	{ID: ruleJSON, Statement: "messageJson is a JSON object with the documented objects and types (noticeMsgType 0/1, noticeBarType 0–2, noticeExpandType 0–2, extra.callback ≤ 128 bytes, callback.param ≤ 64, callback.type 1–3); anything else is answered 1005.", Level: world.MUST, Source: facts + "§2.3", Confidence: "documented"},
+	{ID: ruleBooleans, Statement: "Switch fields (offLine, suspend, clearNoticeBar, fixDisplay, vibrate, lights, sound) are accepted as 0/1 (HTTP spec, Go SDK) and as true/false (Java SDK's fastjson); other values are answered 1005.", Level: world.MUST, Source: facts + "§2.3", Confidence: "inferred"},
+	{ID: ruleTitle, Statement: "noticeBarInfo.title is required (110004) and 1–32 characters, a CJK character counting 1 (1005 above; App.Quotas title_max).", Level: world.MUST, Source: facts + "§2.3, §2.5", Confidence: "documented"},
+	{ID: ruleContent, Statement: "noticeBarInfo.content is required (110004) and 1–100 characters (1005 above; App.Quotas content_max).", Level: world.MUST, Source: facts + "§2.3, §2.5", Confidence: "documented"},
+	{ID: ruleClick, Statement: "clickTypeInfo.clickType 0 opens the app, 1 the activity named in `activity`, 2 the URI in `url` (≤ 1000 bytes), 3 hands `customAttribute` (≤ 1000 bytes) to the app; the field a type needs missing → 110004, another type or longer value → 1005.", Level: world.MUST, Source: facts + "§2.3, §2.6", Confidence: "documented"},
+	{ID: ruleParameters, Statement: "clickTypeInfo.parameters is a JSON object handed to the opened page as intent string extras (string values byte for byte, others as their JSON text); anything else is answered 1005.", Level: world.MUST, Source: facts + "§2.3, §2.6", Confidence: "documented"},
+	{ID: ruleTTL, Statement: "pushTimeInfo.offLine 1 (default) keeps the message for an offline phone validTime hours (1–72, default 24, else 1005); offLine 0 reaches only a phone online now.", Level: world.MUST, Source: facts + "§2.3, §2.5", Confidence: "documented"},
+	{ID: ruleNotifyKey, Statement: "advanceInfo.notifyKey ([0-9a-zA-Z_-], ≤ 8 characters, else 1005) collapses: a new message with the same key replaces the one shown, so only the last is shown.", Level: world.MUST, Source: facts + "§2.3", Confidence: "documented"},
+	{ID: ruleWindow, Statement: "advanceInfo.fixDisplay 1 shows the message only from fixStartDisplayTime to fixEndDisplayTime (yyyy-MM-dd HH:mm:ss, Asia/Shanghai; both required and start before end, else 1005): held until the start, dropped if not shown by the end.", Level: world.SHOULD, Source: facts + "§2.3", Confidence: "inferred"},
+	{ID: rulePushIDFormat, Statement: "A pushId not of the SDK's form (3 upper-case letters or digits and 42 lower-case hex digits) is listed under 110003 in `value`; the other targets are sent.", Level: world.MUST, Source: facts + "§2.2, §2.4", Confidence: "inferred"},
+	{ID: rulePushIDUnreg, Statement: "A well-formed pushId that no phone of the app has (or whose app was uninstalled) is listed under 110002 in `value`.", Level: world.MUST, Source: facts + "§2.4; " + addendum + "§4.1", Confidence: "documented"},
+	{ID: ruleAlias, Statement: "An alias that no phone of the app subscribed (App.Extra alias.<alias>, or the phone's name), or whose phone switched messages off, is listed under 110005 in `value`.", Level: world.MUST, Source: facts + "§2.4; " + addendum + "§4.1", Confidence: "documented"},
+	{ID: ruleSwitchOff, Statement: "A pushId whose phone switched the app's messages off is listed under 110010 in `value` (the same number as the request-level rate code) and nothing is shown.", Level: world.MUST, Source: facts + "§2.4; " + addendum + "§4.1", Confidence: "documented"},
+	{ID: ruleTargetRate, Statement: "Targets beyond the app's configured rate (App.Quotas target_rate targets per second; no default: Meizu publishes none) are listed under 518 in `value`, to be retried.", Level: world.SHOULD, Source: facts + "§2.4, §2.5", Confidence: "inferred"},
+	{ID: ruleFolded, Statement: "More than 5 messages to one phone from one app within a minute (App.Quotas device_per_minute): the extra targets are listed under 520 in `value` and not shown.", Level: world.MUST, Source: facts + "§2.4, §2.5", Confidence: "documented"},
+	{ID: rulePublicDaily, Statement: "Public messages (noticeBarInfo.noticeMsgType 0, the default): 3 per phone per app per day, 5 with a news licence (App.Quotas public_per_device); over it the target is listed under 110011 in `value`. Resets at Shanghai midnight.", Level: world.MUST, Source: facts + "§2.5; " + addendum + "§4.1", Confidence: "secondary"},
+	{ID: rulePrivate, Statement: "Private messages (noticeMsgType 1, 私信) have no daily cap.", Level: world.MUST, Source: facts + "§2.5", Confidence: "secondary"},
+	{ID: ruleAppDaily, Statement: "App.Quotas daily_pushes caps the app's push requests per day (no default: the number is not published); over it the request is answered 110019 超过该应用每天推送次数限制.", Level: world.SHOULD, Source: facts + "§2.5; " + addendum + "§4.2", Confidence: "inferred"},
+	{ID: ruleAppCount, Statement: "App.Quotas daily_targets caps the messages (targets) an app sends per day (no default); once reached a request is answered 110051 超过该应用的次数限制.", Level: world.SHOULD, Source: facts + "§2.5; " + addendum + "§4.2", Confidence: "inferred"},
+	{ID: rulePassThrough, Statement: "Pass-through (unvarnished) pushes are restricted since 2018-06-16: answered 110053 透传超过限制 unless App.Settings pass_through=allowed, when the content (≤ 2000 bytes) reaches the app, never the shade.", Level: world.MUST, Source: facts + "§2.1, §2.3, §2.5", Confidence: "documented"},
+}
+
+func init() {
+	for i := range rules {
+		rules[i].Vendor = vendorName
+	}
+}
+
+// Rules lists the rules the Meizu emulator enforces.
+func (e *Emulator) Rules() []world.Rule { return append([]world.Rule(nil), rules...) }

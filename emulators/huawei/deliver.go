@@ -45,14 +45,10 @@ func planFor(app *world.App, m *message) plan {
 		pl.ttl, _ = parseTTL(a.TTL)
 	}
 	data := m.Data
-	if a != nil && a.Data != nil {
+	if a != nil && a.Data != "" {
 		data = a.Data
 	}
-	n := world.Notification{Vendor: vendor, App: app.Name}
-	if data != nil {
-		n.Payload = *data
-		n.Extras = extrasOf(*data)
-	}
+	n := world.Notification{Vendor: vendor, App: app.Name, Payload: data, Extras: extrasOf(data)}
 	if !pl.notify {
 		n.PassThrough = true
 		pl.rule = RuleData
@@ -80,7 +76,7 @@ func planFor(app *world.App, m *message) plan {
 	if pl.service {
 		n.Class = world.ClassPrivate
 		pl.rule = RuleClassService
-		pl.reason = fmt.Sprintf("service & communication (category %s, importance %s)", category, importance)
+		pl.reason = "service & communication (category " + category + ", importance " + importance + ")"
 	} else {
 		// News & marketing is shown silently, in the marketing channel.
 		n.Class = world.ClassPublic
@@ -93,7 +89,7 @@ func planFor(app *world.App, m *message) plan {
 		case category == "MARKETING":
 			why = "category MARKETING"
 		}
-		pl.reason = fmt.Sprintf("news & marketing (%s): shown silently, capped per device per day", why)
+		pl.reason = "news & marketing (" + why + "): shown silently, capped per device per day"
 	}
 	n.Importance = importance
 	n.Silent = importance == importanceLow

@@ -21,11 +21,13 @@
 //   - "click_action_required": "true" refuses a notification without click_action.
 //
 // Quotas (App.Quotas): "oauth_tokens_per_5min" (1000), "token_ttl_seconds"
-// (3600), "message_bytes" (4096), "max_tokens" (1000), "marketing_daily" (2,
+// (3600), "token_expires_in" (the lifetime the token answer claims; default
+// the real one), "message_bytes" (4096), "max_tokens" (1000), "marketing_daily" (2,
 // 5 for App.News), "device_daily" (3000), "ttl_max_seconds" (1296000).
 package huawei
 
 import (
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync"
@@ -50,11 +52,13 @@ type Emulator struct {
 	handler http.Handler
 	tokens  sync.Map // raw access token -> verifiedToken
 	nTokens atomic.Int64
+	reqSeq  atomic.Uint64
 }
 
 // New returns the Huawei emulator over w.
 func New(w *world.World) world.Vendor {
 	e := &Emulator{w: w}
+	w.Rand(func(r *rand.Rand) { e.reqSeq.Store(r.Uint64N(1e10)) })
 	r := mux.NewRouter()
 	r.HandleFunc("/oauth2/v3/token", e.serveToken).Methods(http.MethodPost)
 	r.HandleFunc("/oauth2/v2/token", e.serveToken).Methods(http.MethodPost) // legacy path some clients still use

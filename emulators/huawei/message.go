@@ -18,7 +18,7 @@ type sendRequest struct {
 }
 
 type message struct {
-	Data         *string        `json:"data"`
+	Data         string         `json:"data"`
 	Notification *notification  `json:"notification"`
 	Android      *androidConfig `json:"android"`
 	Apns         any            `json:"apns"`
@@ -42,7 +42,7 @@ type androidConfig struct {
 	BiTag         string               `json:"bi_tag"`
 	ReceiptID     string               `json:"receipt_id"`
 	FastAppTarget int                  `json:"fast_app_target"`
-	Data          *string              `json:"data"`
+	Data          string               `json:"data"`
 	Notification  *androidNotification `json:"notification"`
 }
 
@@ -138,21 +138,38 @@ func paramProblem(format string, args ...any) *problem {
 }
 
 var (
-	ttlPattern   = regexp.MustCompile(`^(\d+|\d+[sS]|\d+\.\d{1,9}|\d+\.\d{1,9}[sS])$`)
 	colorPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 )
 
-// parseTTL reads android.ttl ("86400", "86400s", "1.5s").
+// parseTTL reads android.ttl in the demos' format: N, Ns, N.f or N.fs with
+// 1 to 9 fraction digits ("86400s", "1.5s").
 func parseTTL(s string) (time.Duration, bool) {
-	if !ttlPattern.MatchString(s) {
+	if n := len(s); n > 0 && (s[n-1] == 's' || s[n-1] == 'S') {
+		s = s[:n-1]
+	}
+	whole, frac, dot := strings.Cut(s, ".")
+	if !allDigits(whole) || dot && (len(frac) < 1 || len(frac) > 9 || !allDigits(frac)) || len(whole) > 12 {
 		return 0, false
 	}
-	s = strings.TrimRight(s, "sS")
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil || f > 1e12 {
-		return 0, false
+	secs, _ := strconv.ParseInt(whole, 10, 64)
+	d := time.Duration(secs) * time.Second
+	if dot {
+		ns, _ := strconv.ParseInt(frac+"000000000"[len(frac):], 10, 64)
+		d += time.Duration(ns)
 	}
-	return time.Duration(f * float64(time.Second)), true
+	return d, true
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // check applies the field rules the official demos and the docs give

@@ -65,14 +65,18 @@ func (e *Emulator) serveToken(w http.ResponseWriter, r *http.Request) {
 	}
 	ttl := app.Quota("token_ttl_seconds", 3600)
 	tok := e.mintAccessToken(app, now.Add(time.Duration(ttl)*time.Second))
+	// "token_expires_in" makes the answer claim another lifetime than the
+	// token has, as when Huawei revokes a token early: clients must then
+	// recover from 80200003 by refreshing.
+	claimed := app.Quota("token_expires_in", ttl)
 	resp, _ := json.Marshal(struct {
 		AccessToken string `json:"access_token"`
 		ExpiresIn   int    `json:"expires_in"`
 		TokenType   string `json:"token_type"`
-	}{tok, ttl, "Bearer"})
+	}{tok, claimed, "Bearer"})
 	entry.Status, entry.Verdict, entry.Rule = http.StatusOK, world.VerdictAccepted, RuleOAuthIssued
 	entry.Reason = fmt.Sprintf("access token issued, expires in %d s", ttl)
-	entry.Response = `{"access_token":"***","expires_in":` + strconv.Itoa(ttl) + `,"token_type":"Bearer"}`
+	entry.Response = `{"access_token":"***","expires_in":` + strconv.Itoa(claimed) + `,"token_type":"Bearer"}`
 	e.w.Record(entry)
 	h := w.Header()
 	h.Set("Content-Type", "application/json;charset=UTF-8")

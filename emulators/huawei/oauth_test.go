@@ -30,6 +30,17 @@ var _ = Describe("the OAuth token endpoint", func() {
 		Expect(f.w.Ledger(world.Filter{Rule: "huawei.oauth.issued"})).To(HaveLen(1))
 	})
 
+	It("can claim another lifetime than the token has, so that only 80200003 tells", func() {
+		f.update("chat", func(a *world.App) {
+			a.Quotas = map[string]int{"token_ttl_seconds": 600, "token_expires_in": 3600}
+		})
+		r := f.postToken("/oauth2/v3/token", form(f.app.ID, f.app.Secret))
+		Expect(r.body).To(HaveKeyWithValue("expires_in", 3600.0))
+		f.clock.Advance(10 * time.Minute)
+		b := []byte(`{"message":{"data":"x","token":["t"]}}`)
+		Expect(f.sendRaw(f.app.ID, r.body["access_token"].(string), b).Code).To(Equal("80200003"))
+	})
+
 	It("serves the legacy v2 path too", func() {
 		Expect(f.postToken("/oauth2/v2/token", form(f.app.ID, f.app.Secret)).status).To(Equal(http.StatusOK))
 	})

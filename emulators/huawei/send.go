@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -306,15 +305,17 @@ func ledgerBody(b []byte) string {
 	return string(b)
 }
 
-// requestID looks like Huawei's: 13-digit epoch milliseconds and 11 digits.
+// requestID looks like Huawei's: 13-digit epoch milliseconds and 11
+// digits, here a counter that starts at a seeded random value (no lock on
+// the hot path, reproducible for a seed).
 func (e *Emulator) requestID() string {
-	var n uint64
-	e.w.Rand(func(r *rand.Rand) { n = r.Uint64N(1e11) })
-	b := make([]byte, 0, 24)
-	b = strconv.AppendInt(b, e.w.Now().UnixMilli(), 10)
-	s := strconv.AppendUint(make([]byte, 0, 11), n, 10)
-	for i := len(s); i < 11; i++ {
-		b = append(b, '0')
+	n := e.reqSeq.Add(1) % 1e11
+	var b [24]byte
+	out := strconv.AppendInt(b[:0], e.w.Now().UnixMilli(), 10)
+	var d [11]byte
+	for i := len(d) - 1; i >= 0; i-- {
+		d[i] = byte('0' + n%10)
+		n /= 10
 	}
-	return string(append(b, s...))
+	return string(append(out, d[:]...))
 }

@@ -484,6 +484,7 @@ var _ = Describe("the control plane", func() {
 			var q admin.Quotas
 			do("GET", "/_pushsim/quotas?vendor=acme", "").json(&q)
 			Expect(q.Counters).To(Equal(map[string]int{"acme/chat/public/t1": 2}))
+			Expect(q.Daily).To(Equal(map[string]world.Daily{"acme/chat/public/t1": {Used: 2, Limit: 5}}))
 			Expect(q.Timezone).To(Equal("Asia/Shanghai"))
 			Expect(q.ResetsAt).To(BeTemporally("==", time.Date(2026, 3, 2, 0, 0, 0, 0, world.Shanghai)))
 			Expect(q.DayStart).To(BeTemporally("==", time.Date(2026, 3, 1, 0, 0, 0, 0, world.Shanghai)))

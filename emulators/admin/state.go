@@ -172,28 +172,33 @@ func (a *API) rules(w http.ResponseWriter, r *http.Request) {
 
 // Quotas is the body of GET /_pushsim/quotas: today's daily counters by key
 // (keys are the vendors' own, "<vendor>/..."), counted in Asia/Shanghai.
+// Daily has the same keys with the limit each counter was last taken with
+// (-1: counted, unlimited), for the console's bars.
 type Quotas struct {
-	Now      time.Time      `json:"now"`
-	Timezone string         `json:"timezone"`
-	DayStart time.Time      `json:"day_start"`
-	ResetsAt time.Time      `json:"resets_at"`
-	Counters map[string]int `json:"counters"`
+	Now      time.Time              `json:"now"`
+	Timezone string                 `json:"timezone"`
+	DayStart time.Time              `json:"day_start"`
+	ResetsAt time.Time              `json:"resets_at"`
+	Counters map[string]int         `json:"counters"`
+	Daily    map[string]world.Daily `json:"daily"`
 }
 
 func (a *API) quotas(w http.ResponseWriter, r *http.Request) {
 	now := a.w.Now()
-	counters := a.w.Quotas().Snapshot(now, world.Shanghai)
-	if v := r.URL.Query().Get("vendor"); v != "" {
-		for k := range counters {
-			if !strings.HasPrefix(k, v+"/") {
-				delete(counters, k)
-			}
+	daily := a.w.Quotas().Daily(now, world.Shanghai)
+	v := r.URL.Query().Get("vendor")
+	counters := make(map[string]int, len(daily))
+	for k, d := range daily {
+		if v != "" && !strings.HasPrefix(k, v+"/") {
+			delete(daily, k)
+			continue
 		}
+		counters[k] = d.Used
 	}
 	writeJSON(w, http.StatusOK, Quotas{
 		Now: now, Timezone: world.Shanghai.String(),
 		DayStart: world.DayStart(now, world.Shanghai), ResetsAt: world.NextMidnight(now, world.Shanghai),
-		Counters: counters,
+		Counters: counters, Daily: daily,
 	})
 }
 

@@ -15,8 +15,9 @@ type Quotas struct {
 }
 
 type dailyCount struct {
-	day int32
-	n   int
+	day   int32
+	n     int
+	limit int // the limit of the latest TakeDaily, for the console
 }
 
 func newQuotas() *Quotas {
@@ -45,6 +46,7 @@ func (q *Quotas) TakeDaily(key string, limit int, now time.Time, loc *time.Locat
 	if c.day != day {
 		c = dailyCount{day: day}
 	}
+	c.limit = limit
 	if limit >= 0 && c.n >= limit {
 		q.daily[key] = c
 		return c.n, false
@@ -83,6 +85,29 @@ func (q *Quotas) Snapshot(now time.Time, loc *time.Location) map[string]int {
 	for k, c := range q.daily {
 		if c.day == day {
 			out[k] = c.n
+		}
+	}
+	return out
+}
+
+// Daily is one daily counter as the console shows it: today's use and the
+// limit the vendor applied when it last counted (-1: counted, no limit).
+type Daily struct {
+	Used  int `json:"used"`
+	Limit int `json:"limit"`
+}
+
+// Daily lists today's daily counters with their limits. Limits are not
+// configured here but passed by each vendor to TakeDaily (they depend on the
+// app's class, licence and overrides), so the latest one is what is shown.
+func (q *Quotas) Daily(now time.Time, loc *time.Location) map[string]Daily {
+	day := dayNumber(now, loc)
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	out := make(map[string]Daily, len(q.daily))
+	for k, c := range q.daily {
+		if c.day == day {
+			out[k] = Daily{Used: c.n, Limit: c.limit}
 		}
 	}
 	return out

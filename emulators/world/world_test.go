@@ -169,6 +169,17 @@ var _ = Describe("World", func() {
 			Expect(used).To(Equal(1))
 			Expect(world.NextMidnight(clock.Now(), world.Shanghai)).To(Equal(time.Date(2026, 11, 27, 0, 0, 0, 0, world.Shanghai)))
 		})
+		It("reports today's counters with the limit each was last taken with", func() {
+			q := w.Quotas()
+			q.TakeDaily("capped", 2, clock.Now(), world.Shanghai)
+			q.TakeDaily("capped", 2, clock.Now(), world.Shanghai)
+			q.TakeDaily("capped", 2, clock.Now(), world.Shanghai) // refused, still shown at its cap
+			q.TakeDaily("free", -1, clock.Now(), world.Shanghai)
+			Expect(q.Daily(clock.Now(), world.Shanghai)).To(Equal(map[string]world.Daily{
+				"capped": {Used: 2, Limit: 2}, "free": {Used: 1, Limit: -1},
+			}))
+			Expect(q.Daily(clock.Now().Add(24*time.Hour), world.Shanghai)).To(BeEmpty())
+		})
 		It("limits rates over a sliding window", func() {
 			q := w.Quotas()
 			now := clock.Now()

@@ -141,8 +141,14 @@ func (o *optString) UnmarshalJSON(b []byte) error {
 	if string(b) == "null" {
 		return nil
 	}
-	if len(b) == 0 || b[0] != '"' {
+	if len(b) < 2 || b[0] != '"' {
 		return errType
+	}
+	// The decoder hands over a valid JSON string: without escapes its text
+	// is the value.
+	if bytes.IndexByte(b, '\\') < 0 {
+		o.V, o.Set = string(b[1:len(b)-1]), true
+		return nil
 	}
 	if err := json.Unmarshal(b, &o.V); err != nil {
 		return err

@@ -373,14 +373,24 @@ func parseParameters(s string) (map[string]string, error) {
 	}
 	out := make(map[string]string, len(obj))
 	for k, v := range obj {
-		var str string
-		if len(v) > 0 && v[0] == '"' && json.Unmarshal(v, &str) == nil {
-			out[k] = str
-			continue
-		}
-		out[k] = string(v)
+		out[k] = rawString(v)
 	}
 	return out, nil
+}
+
+// rawString is a JSON value as an extra: a string's text, or the JSON text
+// of anything else. Strings without escapes are sliced, not decoded.
+func rawString(v json.RawMessage) string {
+	if len(v) >= 2 && v[0] == '"' {
+		if bytes.IndexByte(v, '\\') < 0 {
+			return string(v[1 : len(v)-1])
+		}
+		var str string
+		if json.Unmarshal(v, &str) == nil {
+			return str
+		}
+	}
+	return string(v)
 }
 
 func withQuery(raw string, params map[string]string) string {

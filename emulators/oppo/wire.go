@@ -11,9 +11,12 @@ import (
 	"time"
 )
 
+// jsonContentType is shared, never modified: setting the header map entry
+// directly saves an allocation per answer.
+var jsonContentType = []string{"application/json;charset=UTF-8"}
+
 func writeJSON(rw http.ResponseWriter, status int, body []byte) {
-	h := rw.Header()
-	h.Set("Content-Type", "application/json;charset=UTF-8")
+	rw.Header()["Content-Type"] = jsonContentType
 	rw.WriteHeader(status)
 	_, _ = rw.Write(body)
 }
@@ -64,8 +67,15 @@ func batchSuccess(results []batchResult) []byte {
 }
 
 func appendJSONString(b []byte, s string) []byte {
-	q, _ := json.Marshal(s)
-	return append(b, q...)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 func sha256Hex(s string) string {

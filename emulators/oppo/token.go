@@ -63,12 +63,15 @@ func isHex(s string) bool {
 	return true
 }
 
-// DemoApp fills in an app's credentials in OPPO's formats where they are
-// empty: AppId (numeric), AppKey, AppSecret (kept in Extra["app_secret"]),
+// DemoApp fills in an app's package and credentials in OPPO's formats where
+// they are empty: AppId (numeric), AppKey, AppSecret (kept in Extra["app_secret"]),
 // MasterSecret (Secret, used for signing), an "im" channel of the private
 // class, the IM category privilege and a private IM template id
 // (Extra["private_msg_template_id"]) so that IM pushes pass out of the box.
 func (e *Emulator) DemoApp(app *world.App) {
+	if app.Package == "" {
+		app.Package = "com.example.chat"
+	}
 	if app.ID == "" {
 		app.ID = "3" + e.w.RandString(7, "0123456789")
 	}

@@ -127,26 +127,25 @@ func (e *Emulator) answerPlain(w http.ResponseWriter, r *http.Request, status in
 // AppSecret appended, md5, lower-case hex. Values are the decoded strings.
 func Sign(params map[string]string, appSecret string) string {
 	keys := make([]string, 0, len(params))
-	n := len(appSecret)
-	for k, v := range params {
-		if k != "sign" {
-			keys = append(keys, k)
-			n += len(k) + 1 + len(v)
-		}
+	for k := range params {
+		keys = append(keys, k)
 	}
-	return digest(keys, n, func(k string) string { return params[k] }, appSecret)
+	slices.Sort(keys)
+	return digest(keys, func(k string) (string, bool) { v, ok := params[k]; return v, ok }, appSecret)
 }
 
-// digest is the one implementation of the recipe: keys sorted, name=value
-// concatenated, secret appended, md5 in lower-case hex. size is the length
-// of the signed text, to allocate it once.
-func digest(keys []string, size int, value func(string) string, secret string) string {
-	slices.Sort(keys)
-	b := make([]byte, 0, size)
-	for _, k := range keys {
-		b = append(b, k...)
-		b = append(b, '=')
-		b = append(b, value(k)...)
+// digest is the one implementation of the recipe over names sorted
+// already: name=value of each (sign skipped), the secret appended, md5 in
+// lower-case hex.
+func digest(sorted []string, value func(string) (string, bool), secret string) string {
+	var buf [1024]byte
+	b := buf[:0]
+	for _, k := range sorted {
+		if v, ok := value(k); ok && k != "sign" {
+			b = append(b, k...)
+			b = append(b, '=')
+			b = append(b, v...)
+		}
 	}
 	b = append(b, secret...)
 	sum := md5.Sum(b)

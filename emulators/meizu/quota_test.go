@@ -2,6 +2,7 @@ package meizu_test
 
 import (
 	"strings"
+	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -121,5 +122,41 @@ var _ = Describe("Meizu caps", func() {
 		r = g.push(ps[0], private("3"))
 		Expect(r.Code).To(Equal("110051"))
 		Expect(r.Message).To(Equal("超过该应用的次数限制"))
+	})
+})
+
+var _ = Describe("Meizu under concurrent requests", func() {
+	It("answers every request and counts every cap exactly once", func() {
+		f := newFixture(func(a *world.App) { a.Quotas = map[string]int{"public_per_device": 10} })
+		const phones, each = 8, 12
+		tokens := make([]string, phones)
+		for i := range tokens {
+			tokens[i] = f.phone(string(rune('a' + i))).Token
+		}
+		var wg sync.WaitGroup
+		codes := make(chan string, phones*each)
+		for i := range phones {
+			wg.Go(func() {
+				defer GinkgoRecover()
+				for range each {
+					r := f.push(tokens[i], public("n"))
+					for c := range r.failed() {
+						codes <- c
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(codes)
+		folded := 0
+		for c := range codes {
+			Expect(c).To(Equal("520"))
+			folded++
+		}
+		// Within one minute each phone takes 5; the rest are folded.
+		Expect(folded).To(Equal(phones * (each - 5)))
+		for i := range phones {
+			Expect(f.shade(string(rune('a' + i))).Shown).To(HaveLen(5))
+		}
 	})
 })

@@ -47,6 +47,8 @@ type call struct {
 	app     *world.App // the world's shared copy: read only, never kept
 	now     time.Time
 	form    url.Values
+	keys    []string // the form's names, sorted: for the sign and the ledger
+	keyBuf  [8]string
 	entry   world.Entry
 	targets []string
 	n       world.Notification
@@ -105,9 +107,14 @@ func (c *call) read(w http.ResponseWriter, r *http.Request) rejection {
 		return rejection{codeParameter, ruleForm, "the body is not a form: " + truncate(err.Error(), 200)}
 	}
 	c.form = r.Form
-	c.entry.Body = maskedForm(r.Form)
-	for k, vs := range r.Form {
-		for _, v := range vs {
+	c.keys = c.keyBuf[:0]
+	for k := range r.Form {
+		c.keys = append(c.keys, k)
+	}
+	slices.Sort(c.keys)
+	c.entry.Body = maskedForm(r.Form, c.keys)
+	for _, k := range c.keys {
+		for _, v := range r.Form[k] {
 			if !utf8.ValidString(k) || !utf8.ValidString(v) {
 				return rejection{codeParameter, ruleForm, "parameter " + strconv.QuoteToASCII(truncate(k, 40)) + " is not UTF-8"}
 			}
@@ -137,10 +144,10 @@ func (c *call) authenticate() rejection {
 	}
 	// The doc's sign is lower-case hex and the server compares strings; an
 	// upper-case sign is most likely refused (not documented).
-	if sign == signForm(c.form, app.Secret) {
+	if sign == signSorted(c.form, c.keys, app.Secret) {
 		return rejection{}
 	}
-	if app.Key != "" && app.Key != app.Secret && sign == signForm(c.form, app.Key) {
+	if app.Key != "" && app.Key != app.Secret && sign == signSorted(c.form, c.keys, app.Key) {
 		code := codeAppSecret
 		if app.Setting("app_key_sign_code", codeAppSecret) == codeSign {
 			code = codeSign
@@ -598,26 +605,30 @@ func publicReason(used, limit int) string {
 // signForm signs a decoded form: the first value of every field but sign.
 func signForm(form url.Values, secret string) string {
 	keys := make([]string, 0, len(form))
-	n := len(secret)
-	for k, vs := range form {
-		if k != "sign" && len(vs) > 0 {
-			keys = append(keys, k)
-			n += len(k) + 1 + len(vs[0])
-		}
-	}
-	return digest(keys, n, func(k string) string { return form[k][0] }, secret)
-}
-
-// maskedForm renders a form for the ledger (values decoded, so messageJson
-// stays readable), sorted, with sign masked, capped at ledgerBodyMax bytes.
-func maskedForm(form url.Values) string {
-	keys := make([]string, 0, len(form))
 	for k := range form {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	b := make([]byte, 0, 256)
-	for _, k := range keys {
+	return signSorted(form, keys, secret)
+}
+
+// signSorted is signForm over names sorted already, for the hot path.
+func signSorted(form url.Values, sorted []string, secret string) string {
+	return digest(sorted, func(k string) (string, bool) {
+		if vs := form[k]; len(vs) > 0 {
+			return vs[0], true
+		}
+		return "", false
+	}, secret)
+}
+
+// maskedForm renders a form for the ledger (values decoded, so messageJson
+// stays readable) in name order, with sign masked, capped at ledgerBodyMax
+// bytes.
+func maskedForm(form url.Values, sorted []string) string {
+	var buf [1024]byte
+	b := buf[:0]
+	for _, k := range sorted {
 		for _, v := range form[k] {
 			if len(b) > 0 {
 				b = append(b, '&')

@@ -16,7 +16,7 @@ func notificationFor(app *world.App, dev *world.Device, m *message, name, id str
 	data := m.data()
 	n := world.Notification{MessageID: name, Vendor: Vendor, App: app.Name, Title: title, Body: body}
 	if len(data) > 0 {
-		n.Extras = maps.Clone(data)
+		n.Extras = data // decoded for this request only: nobody else holds it
 	}
 	if !m.isNotification() {
 		// Data-only: handed to FirebaseMessagingService.onMessageReceived.

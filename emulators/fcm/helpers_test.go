@@ -230,5 +230,4 @@ func (v *env) lastRequest() world.Entry {
 	return es[len(es)-1]
 }
 
-
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

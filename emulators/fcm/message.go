@@ -1,19 +1,15 @@
 package fcm
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// sendRequest is the body of messages:send (vendor-facts §3.3). Fields are
-// the proto's snake_case names; camelCase names (the proto JSON names, which
-// Google accepts too) are mapped onto them on a slower path.
+// sendRequest is the body of messages:send (vendor-facts §3.3), decoded by
+// decodeSend. The json tags are the proto's field names, for tests that
+// build bodies from these types.
 type sendRequest struct {
 	ValidateOnly bool     `json:"validate_only"`
 	Message      *message `json:"message"`
@@ -26,8 +22,8 @@ type message struct {
 	Data         messageData     `json:"data"`
 	Notification *notification   `json:"notification"`
 	Android      *androidConfig  `json:"android"`
-	Webpush      json.RawMessage `json:"webpush"`
-	APNS         json.RawMessage `json:"apns"`
+	Webpush      json.RawMessage `json:"webpush,omitempty"`
+	APNS         json.RawMessage `json:"apns,omitempty"`
 	FCMOptions   *fcmOptions     `json:"fcm_options"`
 	Token        *string         `json:"token"`
 	Topic        *string         `json:"topic"`
@@ -100,56 +96,11 @@ type rgbaColor struct {
 	Alpha *float64 `json:"alpha"`
 }
 
-// messageData and androidData are map<string,string>: the proto accepts
-// only string values, and its error names the entry's position, so they
-// decode themselves.
+// messageData and androidData are map<string,string>.
 type (
 	messageData map[string]string
 	androidData map[string]string
 )
-
-func (d *messageData) UnmarshalJSON(b []byte) error {
-	return decodeData(b, (*map[string]string)(d), "message.data")
-}
-
-func (d *androidData) UnmarshalJSON(b []byte) error {
-	return decodeData(b, (*map[string]string)(d), "message.android.data")
-}
-
-// dataError is a data entry whose value is not a string.
-type dataError struct {
-	field string // message.data[1].value
-	raw   string
-}
-
-func (e *dataError) Error() string {
-	return "Invalid value at '" + e.field + "' (TYPE_STRING), " + e.raw
-}
-
-func decodeData(b []byte, m *map[string]string, field string) error {
-	if err := json.Unmarshal(b, m); err == nil {
-		return nil
-	}
-	// Slow path: find the entry that is not a string.
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return &dataError{field: field, raw: oneLine(b)}
-	}
-	for i := 0; dec.More(); i++ {
-		if _, err := dec.Token(); err != nil { // key
-			return &dataError{field: field, raw: oneLine(b)}
-		}
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return &dataError{field: field, raw: oneLine(b)}
-		}
-		if len(v) == 0 || v[0] != '"' {
-			return &dataError{field: field + "[" + strconv.Itoa(i) + "].value", raw: oneLine(v)}
-		}
-	}
-	return &dataError{field: field, raw: oneLine(b)}
-}
 
 func oneLine(b []byte) string {
 	s := strings.Join(strings.Fields(string(b)), " ")
@@ -157,243 +108,6 @@ func oneLine(b []byte) string {
 		s = s[:200] + "…"
 	}
 	return s
-}
-
-// Google's JSON front-end texts for bodies it cannot map onto the proto
-// (vendor-facts §3.3; "Unknown name … Cannot find field." and "Invalid value
-// at 'message.data[0].value' (TYPE_STRING)" are quoted from real answers).
-const txtUnexpected = "Invalid JSON payload received. Unexpected token."
-
-// decodeSend decodes a messages:send body strictly, as Google's proto JSON
-// parser would, and answers Google's error for anything it cannot map.
-func decodeSend(body []byte) (*sendRequest, *failure) {
-	if len(bytes.TrimSpace(body)) == 0 {
-		return &sendRequest{}, nil
-	}
-	req, err := strictDecode(body)
-	if err == nil {
-		return req, nil
-	}
-	if strings.HasPrefix(err.Error(), "json: unknown field ") {
-		return decodeSlow(body)
-	}
-	return nil, jsonFailure(body, err)
-}
-
-func strictDecode(body []byte) (*sendRequest, error) {
-	req := new(sendRequest)
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(req); err != nil {
-		return nil, err
-	}
-	if rest := bytes.TrimSpace(body[dec.InputOffset():]); len(rest) > 0 {
-		return nil, &json.SyntaxError{Offset: dec.InputOffset()}
-	}
-	return req, nil
-}
-
-// decodeSlow maps camelCase names onto the proto's field names and reports
-// the first name the proto does not have.
-func decodeSlow(body []byte) (*sendRequest, *failure) {
-	var doc any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&doc); err != nil {
-		return nil, badJSON(RuleMessageJSON, "", txtUnexpected)
-	}
-	if name, at := normalize(doc, reflect.TypeOf(sendRequest{}), ""); name != "" {
-		msg := "Invalid JSON payload received. Unknown name " + strconv.Quote(name) + ": Cannot find field."
-		if at != "" {
-			msg = "Invalid JSON payload received. Unknown name " + strconv.Quote(name) + " at '" + at + "': Cannot find field."
-		}
-		return nil, badJSON(RuleMessageJSON, at, msg)
-	}
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return nil, badJSON(RuleMessageJSON, "", txtUnexpected)
-	}
-	req, err := strictDecode(b)
-	if err != nil {
-		return nil, jsonFailure(b, err)
-	}
-	return req, nil
-}
-
-// normalize renames camelCase keys of doc to the snake_case fields of t and
-// returns the first key t does not know, with the path of its object.
-func normalize(doc any, t reflect.Type, path string) (unknown, at string) {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		obj, ok := doc.(map[string]any)
-		if !ok {
-			return "", "" // a type error the strict decoder reports
-		}
-		for _, key := range sortedKeys(obj) {
-			f, name, ok := fieldByJSON(t, key)
-			if !ok {
-				return key, path
-			}
-			v := obj[key]
-			if name != key {
-				delete(obj, key)
-				obj[name] = v
-			}
-			if u, a := normalize(v, f.Type, join(path, name)); u != "" {
-				return u, a
-			}
-		}
-	case reflect.Slice:
-		if t == reflect.TypeOf(json.RawMessage(nil)) {
-			return "", ""
-		}
-		if arr, ok := doc.([]any); ok {
-			for _, v := range arr {
-				if u, a := normalize(v, t.Elem(), path); u != "" {
-					return u, a
-				}
-			}
-		}
-	}
-	return "", ""
-}
-
-func join(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	// Stable order keeps error texts reproducible.
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
-}
-
-// fieldByJSON finds t's field whose json name is key or key in snake_case.
-func fieldByJSON(t reflect.Type, key string) (reflect.StructField, string, bool) {
-	snake := toSnake(key)
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == key || name == snake {
-			return f, name, true
-		}
-	}
-	return reflect.StructField{}, "", false
-}
-
-func toSnake(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		if r >= 'A' && r <= 'Z' {
-			if i > 0 {
-				b.WriteByte('_')
-			}
-			b.WriteRune(r + ('a' - 'A'))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// protoTypes names the proto type of a field in "Invalid value" texts.
-var protoTypes = map[string]string{
-	"message":                                           "type.googleapis.com/google.firebase.fcm.v1.Message",
-	"message.notification":                              "type.googleapis.com/google.firebase.fcm.v1.Notification",
-	"message.android":                                   "type.googleapis.com/google.firebase.fcm.v1.AndroidConfig",
-	"message.android.notification":                      "type.googleapis.com/google.firebase.fcm.v1.AndroidNotification",
-	"message.android.ttl":                               "type.googleapis.com/google.protobuf.Duration",
-	"message.android.fcm_options":                       "type.googleapis.com/google.firebase.fcm.v1.AndroidFcmOptions",
-	"message.fcm_options":                               "type.googleapis.com/google.firebase.fcm.v1.FcmOptions",
-	"message.webpush":                                   "type.googleapis.com/google.firebase.fcm.v1.WebpushConfig",
-	"message.apns":                                      "type.googleapis.com/google.firebase.fcm.v1.ApnsConfig",
-	"message.android.notification.light_settings":       "type.googleapis.com/google.firebase.fcm.v1.LightSettings",
-	"message.android.notification.light_settings.color": "type.googleapis.com/google.type.Color",
-}
-
-// jsonFailure turns a decoding error into Google's answer.
-func jsonFailure(body []byte, err error) *failure {
-	var de *dataError
-	if errors.As(err, &de) {
-		return invalid(RuleDataStrings, de.field, de.Error())
-	}
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		typ := protoTypes[te.Field]
-		if typ == "" {
-			typ = scalarType(te.Type)
-		}
-		msg := "Invalid value at '" + te.Field + "' (" + typ + "), " + rawAt(body, te.Field)
-		rule := RuleMessageJSON
-		if te.Field == "message.android.ttl" {
-			return invalid(RuleAndroidTTL, te.Field, msg)
-		}
-		return badJSON(rule, te.Field, msg)
-	}
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return badJSON(RuleMessageJSON, "", "Invalid JSON payload received. Unexpected end of string.")
-	}
-	return badJSON(RuleMessageJSON, "", txtUnexpected)
-}
-
-func scalarType(t reflect.Type) string {
-	if t == nil {
-		return "TYPE_MESSAGE"
-	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return "TYPE_STRING"
-	case reflect.Bool:
-		return "TYPE_BOOL"
-	case reflect.Int32, reflect.Int, reflect.Int64:
-		return "TYPE_INT32"
-	case reflect.Float32, reflect.Float64:
-		return "TYPE_FLOAT"
-	case reflect.Map:
-		return "Map"
-	case reflect.Slice:
-		return "TYPE_STRING"
-	}
-	return "TYPE_MESSAGE"
-}
-
-// rawAt returns the JSON text of the value at a dotted path, for error texts.
-func rawAt(body []byte, path string) string {
-	var doc any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if dec.Decode(&doc) != nil {
-		return ""
-	}
-	for _, k := range strings.Split(path, ".") {
-		m, ok := doc.(map[string]any)
-		if !ok {
-			return ""
-		}
-		doc = m[k]
-	}
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return ""
-	}
-	return oneLine(b)
 }
 
 // Android delivery limits (vendor-facts §3.3, §3.5).

@@ -187,10 +187,16 @@ func nameJSON(name string) []byte {
 	return append(b, "\n}\n"...)
 }
 
+// Shared header values; net/http only reads them.
+var (
+	hdrJSON = []string{"application/json; charset=UTF-8"}
+	hdrVary = []string{"Origin, X-Origin, Referer"}
+)
+
 func writeJSON(w http.ResponseWriter, b []byte) {
 	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=UTF-8")
-	h.Set("Vary", "Origin, X-Origin, Referer")
+	h["Content-Type"] = hdrJSON
+	h["Vary"] = hdrVary
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(b)
 }

@@ -48,7 +48,7 @@ func Parse(file string, data []byte) (*Scenario, error) {
 	if err := yaml.UnmarshalContext(context.Background(), data, &s, yaml.Strict()); err != nil {
 		return nil, toLoadError(file, err)
 	}
-	s.File = file
+	s.File, s.Source = file, string(data)
 	if err := validate(&s); err != nil {
 		return nil, toLoadError(file, err)
 	}

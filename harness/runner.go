@@ -19,29 +19,49 @@ import (
 	"github.com/pushsim/pushsim/dispatcher/push"
 	"github.com/pushsim/pushsim/emulators"
 	"github.com/pushsim/pushsim/emulators/world"
+	"github.com/pushsim/pushsim/harness/catalogue"
 	"github.com/pushsim/pushsim/reports"
 )
 
 // Options configure how scenarios run.
 type Options struct {
 	// NewDispatcher builds the dispatcher under test for one scenario
-	// (nil = Builtin).
+	// (nil = Builtin; DriverTarget for a dispatcher behind the driver
+	// protocol).
 	NewDispatcher func(env *Env) (Dispatcher, error)
 	// NewClient builds the vendor client a `push` step uses (nil =
 	// dispatcher.NewClient, the built-in vendor clients).
 	NewClient push.NewClient
 	// Timeout bounds one scenario in wall time (0 = 30s).
 	Timeout time.Duration
+	// Catalogue gives each rule its level (nil = catalogue.Default()).
+	Catalogue *catalogue.Catalogue
+	// Waivers are the expected failures.
+	Waivers Waivers
+	// BlackBox, when set, runs the scenarios against a dispatcher outside
+	// the harness: each scenario's emulators are served on the plan's
+	// listener, under the certificates the plan gave the target, and
+	// scenarios that need the built-in dispatcher are SKIPPED.
+	BlackBox *Plan
 }
 
 // Run plays one scenario on a fresh world and returns its result. It never
 // panics: a step that cannot run is a failure like a broken expectation.
 func Run(ctx context.Context, s *Scenario, opt Options) (res reports.Result) {
 	began := time.Now()
-	res = reports.Result{ID: s.ID, Title: s.Title, File: s.File, Vendor: s.vendor(), Rules: s.Rules, Labels: s.Labels}
-	if s.Skip != "" {
+	cat := opt.Catalogue
+	if cat == nil {
+		cat, _ = catalogue.Default() // an inconsistent catalogue still levels what it knows; its test says what is wrong
+	}
+	res = reports.Result{ID: s.ID, Title: s.Title, File: s.File, Vendor: s.vendor(), Rules: s.Rules, Labels: s.Labels,
+		Area: area(s), Level: cat.Level(s.Rules), Source: s.Source}
+	skip := s.Skip
+	if skip == "" && opt.BlackBox != nil {
+		skip = BlackBoxSkip(s)
+	}
+	if skip != "" {
 		res.Verdict = reports.Skipped
-		res.Failures = []reports.Failure{{Message: s.Skip, Line: s.Line}}
+		res.Skip = skip
 		return res
 	}
 	if opt.Timeout <= 0 {
@@ -54,11 +74,13 @@ func Run(ctx context.Context, s *Scenario, opt Options) (res reports.Result) {
 		if p := recover(); p != nil {
 			r.fail(0, 0, fmt.Sprintf("panic: %v", p))
 		}
-		res.Failures, res.Trace = r.failures, r.trace
-		res.Verdict = reports.Pass
-		if len(r.failures) > 0 {
-			res.Verdict = reports.Fail
+		if r.unplug != nil {
+			r.unplug()
 		}
+		r.mu.Lock()
+		res.Failures, res.Trace = r.failures, r.trace
+		r.mu.Unlock()
+		judge(&res, opt.Waivers)
 		res.Duration = reports.Duration(time.Since(began))
 	}()
 	if err := r.setup(); err != nil {
@@ -67,7 +89,7 @@ func Run(ctx context.Context, s *Scenario, opt Options) (res reports.Result) {
 	}
 	for i := range s.Steps {
 		st := &s.Steps[i]
-		r.step = i + 1
+		r.setStep(i + 1)
 		if err := ctx.Err(); err != nil {
 			r.fail(r.step, st.Line, "timed out: "+err.Error())
 			return res
@@ -81,7 +103,7 @@ func Run(ctx context.Context, s *Scenario, opt Options) (res reports.Result) {
 			return res
 		}
 	}
-	r.step = 0
+	r.setStep(0)
 	r.check(s.Expect)
 	return res
 }
@@ -132,6 +154,8 @@ type runner struct {
 
 	seenLedger uint64
 	seenShade  map[string]int // phone → highest Seq observed
+
+	unplug func() // takes the world off a black-box plan's listener
 }
 
 type appState struct {
@@ -158,7 +182,17 @@ type pushed struct {
 }
 
 func (r *runner) fail(step, line int, msg string) {
+	r.mu.Lock()
 	r.failures = append(r.failures, reports.Failure{Message: msg, Step: step, Line: line})
+	r.mu.Unlock()
+}
+
+// setStep moves to step n (0 = the final expect). Vendor calls of a
+// black-box target land on server goroutines that read it.
+func (r *runner) setStep(n int) {
+	r.mu.Lock()
+	r.step = n
+	r.mu.Unlock()
 }
 
 func (r *runner) event(kind, summary, detail string) {
@@ -171,6 +205,10 @@ func (r *runner) setup() error {
 	start := DefaultStart
 	if !r.s.Start.T.IsZero() {
 		start = r.s.Start.T
+	} else if r.opt.BlackBox != nil {
+		// A black-box dispatcher signs requests and JWTs with its own
+		// (real) clock: the emulators' clock must agree with it.
+		start = time.Now().Truncate(time.Millisecond)
 	}
 	seed := r.s.Seed
 	if seed == 0 {
@@ -185,43 +223,30 @@ func (r *runner) setup() error {
 	r.seenShade = map[string]int{}
 	w := r.srv.World
 
-	var certs []push.Certificate
-	for i := range r.s.Given.Apps {
-		spec := &r.s.Given.Apps[i]
-		a := world.App{
-			Vendor: spec.Vendor, Name: spec.Name, ID: spec.ID, Key: spec.Key, Secret: spec.Secret,
-			Package: spec.Package, Privileges: spec.Privileges, News: spec.News,
-			Quotas: spec.Quotas, Settings: spec.Settings, Extra: maps(spec.Extra),
+	baseURL := r.srv.BaseURL
+	var sl *slot
+	if r.opt.BlackBox != nil {
+		if sl = r.opt.BlackBox.slot(r.s.ID); sl == nil {
+			return fmt.Errorf("scenario %s is not in the black-box plan", r.s.ID)
 		}
-		for _, c := range spec.Channels {
-			class := c.Class
-			if class == "" {
-				class = world.ClassPrivate
-			}
-			a.Channels = append(a.Channels, world.Channel{ID: c.ID, Name: c.Name, Class: class})
-		}
-		if a.Package == "" {
-			a.Package = "com.example." + strings.NewReplacer("-", "", "_", "").Replace(spec.Name)
-		}
-		if v := r.srv.Vendor(spec.Vendor); v != nil {
-			v.DemoApp(&a)
-		}
-		stored, err := w.AddApp(a)
-		if err != nil {
+		baseURL = sl.baseURL
+	}
+	apps, certs, err := buildApps(r.srv, r.s, baseURL, r.opt.BlackBox != nil)
+	if err != nil {
+		return err
+	}
+	if sl != nil {
+		if err := sl.check(certs); err != nil {
 			return err
 		}
-		id := spec.BusinessID
-		if id == 0 {
-			id = i + 1
+		certs = sl.certs
+		for i := range apps {
+			apps[i].cert = sl.certs[i]
 		}
-		cert := Certificate(stored, id, r.srv.BaseURL(spec.Vendor))
-		if o, ok := r.s.Given.Certificates[spec.Name]; ok {
-			o.Apply(&cert)
-			cert.BusinessID = max(cert.BusinessID, 0)
-		}
-		r.apps = append(r.apps, &appState{spec: spec, app: stored, cert: cert})
-		certs = append(certs, cert)
-		r.event(reports.EventNote, fmt.Sprintf("app %s/%s package %s, business id %d", spec.Vendor, spec.Name, stored.Package, cert.BusinessID), channelsText(stored))
+	}
+	r.apps = apps
+	for _, a := range apps {
+		r.event(reports.EventNote, fmt.Sprintf("app %s/%s package %s, business id %d", a.spec.Vendor, a.spec.Name, a.app.Package, a.cert.BusinessID), channelsText(a.app))
 	}
 	for i := range r.s.Given.Phones {
 		spec := &r.s.Given.Phones[i]
@@ -255,6 +280,10 @@ func (r *runner) setup() error {
 			return nil
 		},
 	}
+	if sl != nil {
+		r.env.Namespace = r.opt.BlackBox.namespace(sl)
+		r.unplug = r.opt.BlackBox.plug(sl, recordHandler(r, r.srv))
+	}
 	if r.needsDispatcher() {
 		build := r.opt.NewDispatcher
 		if build == nil {
@@ -267,6 +296,55 @@ func (r *runner) setup() error {
 		r.disp = d
 	}
 	return nil
+}
+
+// buildApps puts the scenario's apps on the world's consoles (the vendor
+// fills in what the scenario leaves out) and derives each one's push
+// certificate, pointed at baseURL(vendor). fixedKeys gives FCM apps the
+// fixed service-account key, for certificates that hold across processes.
+func buildApps(srv *emulators.Server, s *Scenario, baseURL func(string) string, fixedKeys bool) ([]*appState, []push.Certificate, error) {
+	var apps []*appState
+	var certs []push.Certificate
+	for i := range s.Given.Apps {
+		spec := &s.Given.Apps[i]
+		a := world.App{
+			Vendor: spec.Vendor, Name: spec.Name, ID: spec.ID, Key: spec.Key, Secret: spec.Secret,
+			Package: spec.Package, Privileges: spec.Privileges, News: spec.News,
+			Quotas: spec.Quotas, Settings: spec.Settings, Extra: maps(spec.Extra),
+		}
+		for _, c := range spec.Channels {
+			class := c.Class
+			if class == "" {
+				class = world.ClassPrivate
+			}
+			a.Channels = append(a.Channels, world.Channel{ID: c.ID, Name: c.Name, Class: class})
+		}
+		if a.Package == "" {
+			a.Package = "com.example." + strings.NewReplacer("-", "", "_", "").Replace(spec.Name)
+		}
+		if v := srv.Vendor(spec.Vendor); v != nil {
+			v.DemoApp(&a)
+		}
+		if fixedKeys {
+			fixServiceAccountKey(&a)
+		}
+		stored, err := srv.World.AddApp(a)
+		if err != nil {
+			return nil, nil, err
+		}
+		id := spec.BusinessID
+		if id == 0 {
+			id = i + 1
+		}
+		cert := Certificate(stored, id, baseURL(spec.Vendor))
+		if o, ok := s.Given.Certificates[spec.Name]; ok {
+			o.Apply(&cert)
+			cert.BusinessID = max(cert.BusinessID, 0)
+		}
+		apps = append(apps, &appState{spec: spec, app: stored, cert: cert})
+		certs = append(certs, cert)
+	}
+	return apps, certs, nil
 }
 
 func (r *runner) needsDispatcher() bool {

@@ -25,7 +25,12 @@ type Scenario struct {
 	// Seed makes tokens and ids reproducible; default 1.
 	Seed uint64 `yaml:"seed"`
 	// Skip, when set, is why the scenario is not run (verdict SKIPPED).
-	Skip   string  `yaml:"skip"`
+	Skip string `yaml:"skip"`
+	// Needs is "builtin" when the scenario's expectations need the built-in
+	// dispatcher's internals; it is then SKIPPED for black-box targets. Most
+	// such scenarios are found from their steps (BlackBoxSkip); this marks
+	// the rest.
+	Needs  string  `yaml:"needs"`
 	Given  Given   `yaml:"given"`
 	Steps  []Step  `yaml:"steps"`
 	Expect Expects `yaml:"expect"`
@@ -34,6 +39,8 @@ type Scenario struct {
 	File string `yaml:"-"`
 	// Line is the line of the id key.
 	Line int `yaml:"-"`
+	// Source is the file's text.
+	Source string `yaml:"-"`
 }
 
 // Given is the world before the first step.

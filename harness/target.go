@@ -38,6 +38,10 @@ type Env struct {
 	Certificates []push.Certificate
 	Sleep        func(ctx context.Context, d time.Duration) error
 	Seed         uint64
+	// Namespace goes in front of every user and device name on a black-box
+	// target ("" for the built-in dispatcher), so scenarios sharing one
+	// target never see each other's state.
+	Namespace string
 }
 
 // Builtin builds the built-in dispatcher for a scenario.

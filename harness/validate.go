@@ -33,6 +33,9 @@ func validate(s *Scenario) error {
 	case len(s.Rules) == 0:
 		return at(top, "rules is required: the rule ids this scenario checks")
 	}
+	if s.Needs != "" && s.Needs != NeedsBuiltin {
+		return at(top, "needs %q: the only value is %s", s.Needs, NeedsBuiltin)
+	}
 	for _, r := range s.Rules {
 		if !ruleID.MatchString(r) {
 			return at(top, "rule id %q: want vendor.topic.rule", r)

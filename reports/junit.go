@@ -86,6 +86,12 @@ func WriteJUnit(w io.Writer, run *Run) error {
 		}
 		c := junitCase{Name: r.ID, Classname: vendor, Time: seconds(r.Duration.Std()), File: r.File}
 		c.Properties = append(c.Properties, junitProperty{Name: "title", Value: r.Title}, junitProperty{Name: "verdict", Value: string(r.Verdict)})
+		if r.Level != "" {
+			c.Properties = append(c.Properties, junitProperty{Name: "level", Value: r.Level})
+		}
+		if r.Waiver != nil {
+			c.Properties = append(c.Properties, junitProperty{Name: "waiver", Value: r.Waiver.Reason})
+		}
 		for _, id := range r.Rules {
 			c.Properties = append(c.Properties, junitProperty{Name: "rule", Value: id})
 		}
@@ -104,6 +110,11 @@ func WriteJUnit(w io.Writer, run *Run) error {
 			s.Skipped++
 			doc.Skipped++
 			c.Skipped = &junitMessage{Message: strings.ToLower(string(r.Verdict)) + skipReason(r)}
+		case NonStrict, Info:
+			// They pass the build; what broke is kept for a reader.
+			if len(r.Failures) > 0 {
+				c.SystemOut = string(r.Verdict) + "\n" + failureText(r)
+			}
 		}
 		s.Cases = append(s.Cases, c)
 		s.Time = addSeconds(s.Time, r.Duration.Std())
@@ -150,10 +161,15 @@ func failureText(r Result) string {
 }
 
 func skipReason(r Result) string {
-	if len(r.Failures) == 0 {
-		return ""
+	switch {
+	case r.Waiver != nil:
+		return ": " + r.Waiver.Reason + " (" + string(r.Waiver.Verdict) + ": " + firstFailure(r) + ")"
+	case r.Skip != "":
+		return ": " + r.Skip
+	case len(r.Failures) > 0:
+		return ": " + r.Failures[0].Message
 	}
-	return ": " + r.Failures[0].Message
+	return ""
 }
 
 // TraceText renders a trace as plain text, one event a line (detail lines

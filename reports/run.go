@@ -15,9 +15,10 @@ const Schema = "pushsim.report/v1"
 // Verdict is how one scenario ended.
 type Verdict string
 
-// Verdicts. PASS, FAIL and SKIPPED are produced today; the others are the
-// vocabulary of the conformance suite (a SHOULD broken, an informational
-// scenario, an expected failure listed in a waivers file).
+// Verdicts: PASS; FAIL (a MUST broken); NON-STRICT (only a SHOULD broken);
+// INFO (a scenario whose rules are all informational: what happened is
+// recorded, not judged); WAIVED (it would have failed, but a waivers file
+// lists it with a reason); SKIPPED (not run, with the reason).
 const (
 	Pass      Verdict = "PASS"
 	Fail      Verdict = "FAIL"
@@ -44,6 +45,31 @@ type Run struct {
 	Target  string   `json:"target"`
 	Summary Summary  `json:"summary"`
 	Results []Result `json:"results"`
+	// Rules are the catalogue entries the results name, for the reports to
+	// show each rule's statement and source.
+	Rules []Rule `json:"rules,omitempty"`
+}
+
+// Rule is one rule of the catalogue (pushsim rules).
+type Rule struct {
+	ID        string `json:"id"`
+	Vendor    string `json:"vendor"`
+	Statement string `json:"statement"`
+	Level     string `json:"level"` // MUST, SHOULD, INFO
+	// Source is where the rule comes from: a vendor-facts section or an
+	// integration guide step.
+	Source     string `json:"source"`
+	Confidence string `json:"confidence,omitempty"` // documented, secondary, inferred
+}
+
+// Rule returns the run's rule with that id.
+func (r *Run) Rule(id string) (Rule, bool) {
+	for _, x := range r.Rules {
+		if x.ID == id {
+			return x, true
+		}
+	}
+	return Rule{}, false
 }
 
 // Tool names the program that produced the run.
@@ -60,17 +86,42 @@ type Summary struct {
 
 // Result is how one scenario ended, with enough to see why.
 type Result struct {
-	ID       string    `json:"id"`
-	Title    string    `json:"title"`
-	File     string    `json:"file,omitempty"` // where the scenario came from, for "file:line"
-	Vendor   string    `json:"vendor"`
-	Rules    []string  `json:"rules"`
-	Labels   []string  `json:"labels,omitempty"`
+	ID     string   `json:"id"`
+	Title  string   `json:"title"`
+	File   string   `json:"file,omitempty"` // where the scenario came from, for "file:line"
+	Vendor string   `json:"vendor"`
+	Rules  []string `json:"rules"`
+	Labels []string `json:"labels,omitempty"`
+	// Area groups results in the vendor × area matrix: the topic of the
+	// scenario's first rule (quota, auth, ...), im.<topic> for the
+	// dispatcher's rules.
+	Area string `json:"area,omitempty"`
+	// Level is the strongest level of the scenario's rules: a failed MUST
+	// scenario is FAIL, a failed SHOULD one NON-STRICT.
+	Level    string    `json:"level,omitempty"`
 	Verdict  Verdict   `json:"verdict"`
 	Failures []Failure `json:"failures,omitempty"`
-	Duration Duration  `json:"duration_ms"`
-	Trace    []Event   `json:"trace,omitempty"`
+	// Skip says why a SKIPPED scenario did not run.
+	Skip string `json:"skip,omitempty"`
+	// Waiver is set when a waivers file lists the scenario.
+	Waiver   *Waiver  `json:"waiver,omitempty"`
+	Duration Duration `json:"duration_ms"`
+	Trace    []Event  `json:"trace,omitempty"`
+	// Source is the scenario file's text.
+	Source string `json:"source,omitempty"`
 }
+
+// Waiver is an expected failure from a waivers file.
+type Waiver struct {
+	Reason string `json:"reason"`
+	// Verdict is what the scenario came to before the waiver: FAIL or
+	// NON-STRICT for a WAIVED result, PASS when the waived scenario passed
+	// (the waiver is stale and can go).
+	Verdict Verdict `json:"verdict"`
+}
+
+// Stale reports whether the result carries a waiver it did not need.
+func (r Result) Stale() bool { return r.Waiver != nil && r.Verdict != Waived }
 
 // Failure is one broken expectation or one step that could not run.
 type Failure struct {

@@ -1,0 +1,37 @@
+package harness
+
+// fixedFCMKey is the private key every FCM app's service account gets in a
+// black-box run, so the certificates file printed by one pushsim process
+// (pushsim run --print-certs) still holds in the next one: the emulator's
+// own demo keys are drawn fresh in each process. It protects nothing; it
+// is a test key generated for pushsim and only ever signs JWTs for the
+// emulators.
+const fixedFCMKey = `-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDP5ERdtlv3FVYM
+UUx3feFfmdhDqqLOHAMifHfHJwVVk6Q+ncDkOIxNTtlD2EQtbZOLEZ1IU0MubOnf
+Ic1+bf/sU0GkxnDNtS1yjDqlu0jzuoTi7xMpvOJDCqdkW3Av1E6A1ISJg3fL0WrE
+vDJMAnD4aD99P0xu2Z9Y3HV9kQ4lu9AL62RXBRlKVN2XJxNlfhDxHYmbs3kjNhoA
+qcfX6wzCOpdD+G6firpk5Z5fI6fBmLdHHB+nQipccU+uJUPkHxa4tM43EKc/z9ir
+IsQABQUTcOwXXgZZzdoztk4mI2GJh8H3PXLebrloiRVduyztbwO3/Z6oY6E06INh
+nY9knM1xAgMBAAECggEAA55czUfJEoQxzv2UR+kuRNh78fOUqWNF77H8cMA+YMa0
+320mCCLu2EKk2AA58ZN8c7l/BB0E6Jg3Ou3O8qIuB/pMBHb6zC3Y6GtF8xAPPUTU
+HtIcAog55QJYtw+7ZG283xOz6ePasDbJNbrz4ixRtJU187NoHG7XzfdqaSDe/uud
+quYTHYpvLgVPYA7e4U4jFPjHKyq+jqfjnXFpjqrEt9LMt9yCfc7BAwMfZ4+ivWBW
+dNoPI766QXbquTvuMNcapx6hh4comhsbxpK9m6ZFM9RPexVQDY6P/VX/vn1Lw9X6
+smc18gH1Y67ATMXRXs1P9Im7MjaYG09zLLvCbyEAsQKBgQD9FBjH6fVWk+tSYUk8
+Tod0PBvke4BRMYu8CeuyfRfC/RuAWi8fMdauBidg0UJ9itdV/qp2foiHKkRcT66G
+umVsOyhicJAC0tx+ZymPUMGdrnzxmrN83KA38g6zmd/KU/NRRv4y2GbzsqLI9Cxp
+HOEsuaFyIFZPKBjFBEr3XMsWWQKBgQDSSqIUEZoP68TY8Xo23/plehK5naqpgl5J
+PkSs7a/ppOoBnSdtw+9yQBSaMiQydVl1Npl/A2Pa63JO87hz8X/hiKZAUM+4Dvx3
+yo/b5cRc4XGUoIGpxxjAvlGw/eus8qZUcE9UZW2CzbZHIhyP8rx1zMdkJHWZ4kW7
+hKp4aco82QKBgQC5eScILEBvaQzHXSEtH2hKGVtfwdsyphsAfkzMjL0DXDfxgyaR
+uBbbhwsI+5O9KinSjkcjfGxWkvVyqbsAZk66WUipjFEeoKaTxMtCiy66fwx2jKgK
+VC7fkXiQy66lO41Q/bSCUvJwm3SNzdVWW6HzA0B8wZI/hOVSTmkajFkSUQKBgCgJ
+6b4kc87gNwSPRZO5JXW4vmP07w+DMOyFHJJIVxwHOD7Ca0Vs7uQz6zhIn7ezvCqj
+EKqsPJDsD0GVCeOZcZ3BZNYODN6gi9VLDgTyRGbizbtcrBNlQwM/uVIXpo2xTZX6
+JECPZ0BmZnQ4vHNz5goPyU752iJIgLppUgPHMKhRAoGAUFW4YDmvoMK6RiNKFYsW
+4LBlVyD+SQ2FLseCbjXQyk4tK0VqDIrCY9t5hQksQOxvaE7G/Udff/I5m1GP3/GL
+Kshoynzlfx/DjfBttsghb/a+OtlCbWFAZo8JSjLAoYBR3uyCuhvqI62cZeIkWKD4
+1Wl/82SZ+n+uZ1UBs3CvjBw=
+-----END PRIVATE KEY-----
+`

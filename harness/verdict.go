@@ -1,0 +1,204 @@
+package harness
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/pushsim/pushsim/harness/catalogue"
+	"github.com/pushsim/pushsim/reports"
+)
+
+// judge turns what Run observed (passed, or the failures) into the suite's
+// verdict: a broken MUST scenario is FAIL, a broken SHOULD one NON-STRICT;
+// a scenario whose rules are all INFO is INFO either way (its failures are
+// kept as what was observed). A waiver turns FAIL and NON-STRICT into
+// WAIVED and marks a waived PASS as stale.
+func judge(res *reports.Result, waivers Waivers) {
+	if res.Verdict == reports.Skipped {
+		return
+	}
+	failed := len(res.Failures) > 0
+	switch {
+	case res.Level == catalogue.INFO:
+		res.Verdict = reports.Info
+	case !failed:
+		res.Verdict = reports.Pass
+	case res.Level == catalogue.SHOULD:
+		res.Verdict = reports.NonStrict
+	default:
+		res.Verdict = reports.Fail
+	}
+	if w, ok := waivers.Lookup(res.ID); ok && res.Verdict != reports.Info {
+		res.Waiver = &reports.Waiver{Reason: w.Reason, Verdict: res.Verdict}
+		if res.Verdict == reports.Fail || res.Verdict == reports.NonStrict {
+			res.Verdict = reports.Waived
+		}
+	}
+}
+
+// area is the scenario's row in the vendor × area matrix: the topic of its
+// first rule (xiaomi.quota.public-daily → quota), im.<topic> for the
+// dispatcher's rules (im.logout.no-push → im.logout).
+func area(s *Scenario) string {
+	if len(s.Rules) == 0 {
+		return "other"
+	}
+	parts := strings.SplitN(s.Rules[0], ".", 3)
+	if len(parts) < 2 {
+		return "other"
+	}
+	if parts[0] == catalogue.IM {
+		return catalogue.IM + "." + parts[1]
+	}
+	return parts[1]
+}
+
+// Waiver is one expected failure: a scenario id (or a glob over ids, * also
+// crossing /) and why it is expected to fail.
+type Waiver struct {
+	ID     string `json:"id" yaml:"id"`
+	Reason string `json:"reason" yaml:"reason"`
+}
+
+// Waivers is an expected-failures list (`pushsim run --waivers FILE`).
+type Waivers []Waiver
+
+// Lookup returns the first waiver whose id matches.
+func (ws Waivers) Lookup(id string) (Waiver, bool) {
+	for _, w := range ws {
+		if catalogue.Glob(w.ID, id) {
+			return w, true
+		}
+	}
+	return Waiver{}, false
+}
+
+// Unused lists the waivers that match none of the scenarios: a typo, or a
+// scenario that was renamed.
+func (ws Waivers) Unused(all []*Scenario) []Waiver {
+	var out []Waiver
+	for _, w := range ws {
+		used := false
+		for _, s := range all {
+			if catalogue.Glob(w.ID, s.ID) {
+				used = true
+				break
+			}
+		}
+		if !used {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// LoadWaivers reads a waivers file: a YAML or JSON list of {id, reason}, or
+// a mapping with a `waivers:` list. Every entry needs both.
+func LoadWaivers(path string) (Waivers, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("waivers: %w", err)
+	}
+	return ParseWaivers(path, data)
+}
+
+// ParseWaivers is LoadWaivers on bytes; name is used in errors.
+func ParseWaivers(name string, data []byte) (Waivers, error) {
+	var ws Waivers
+	trimmed := bytes.TrimSpace(data)
+	var err error
+	switch {
+	case len(trimmed) == 0:
+		return nil, nil
+	case trimmed[0] == '{':
+		var doc struct {
+			Waivers Waivers `json:"waivers"`
+		}
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(&doc)
+		ws = doc.Waivers
+	case trimmed[0] == '[':
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		dec.DisallowUnknownFields()
+		err = dec.Decode(&ws)
+	default:
+		if bytes.HasPrefix(trimmed, []byte("waivers:")) {
+			var doc struct {
+				Waivers Waivers `yaml:"waivers"`
+			}
+			err = yaml.UnmarshalWithOptions(data, &doc, yaml.Strict())
+			ws = doc.Waivers
+		} else {
+			err = yaml.UnmarshalWithOptions(data, &ws, yaml.Strict())
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("waivers %s: %w", name, err)
+	}
+	for i, w := range ws {
+		switch {
+		case strings.TrimSpace(w.ID) == "":
+			return nil, fmt.Errorf("waivers %s: entry %d has no id", name, i+1)
+		case strings.TrimSpace(w.Reason) == "":
+			return nil, fmt.Errorf("waivers %s: %s: a waiver needs a reason", name, w.ID)
+		}
+	}
+	return ws, nil
+}
+
+// Selection picks scenarios (pushsim run --vendor --rule --label --id).
+// Within one field any entry may match; every non-empty field must match.
+// Entries are globs where * also crosses . and /.
+type Selection struct {
+	Vendors []string // the scenario's vendor or one of its apps' vendors
+	Rules   []string // one of its rule ids
+	Labels  []string // one of its labels
+	IDs     []string // its id
+}
+
+// Empty reports whether the selection selects everything.
+func (sel Selection) Empty() bool {
+	return len(sel.Vendors)+len(sel.Rules)+len(sel.Labels)+len(sel.IDs) == 0
+}
+
+// Match reports whether s is selected.
+func (sel Selection) Match(s *Scenario) bool {
+	anyOf := func(patterns, values []string) bool {
+		if len(patterns) == 0 {
+			return true
+		}
+		for _, v := range values {
+			if catalogue.MatchAny(patterns, v) {
+				return true
+			}
+		}
+		return false
+	}
+	return anyOf(sel.Vendors, append([]string{s.vendor()}, scenarioVendors(s)...)) &&
+		anyOf(sel.Rules, s.Rules) &&
+		anyOf(sel.Labels, s.Labels) &&
+		anyOf(sel.IDs, []string{s.ID})
+}
+
+// Select returns the scenarios sel matches, in order.
+func Select(all []*Scenario, sel Selection) []*Scenario {
+	var out []*Scenario
+	for _, s := range all {
+		if sel.Match(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// VendorOf is the vendor a scenario is about in reports.
+func VendorOf(s *Scenario) string { return s.vendor() }
+
+// AreaOf is the scenario's row in the vendor × area matrix.
+func AreaOf(s *Scenario) string { return area(s) }

@@ -153,6 +153,8 @@ func (w *World) showLocked(p *phone, n Notification, opt DeliverOptions) Deliver
 	if n.Badge != nil {
 		p.Badge = *n.Badge
 	}
+	// What every phone does with control characters (content.go).
+	n.Title, n.Body = ShowText(n.Title), ShowText(n.Body)
 	p.seq++
 	n.Seq = p.seq
 	if n.NotifyID != "" {

@@ -3,6 +3,7 @@ package world
 import (
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -33,6 +34,11 @@ type World struct {
 
 	subMu sync.Mutex
 	subs  map[chan Event]struct{}
+
+	// content holds the vendor-wide content rules (content.go), read
+	// without a lock on every send; contentMu orders the writers.
+	contentMu sync.Mutex
+	content   atomic.Pointer[contentTable]
 }
 
 // New returns an empty world.
@@ -63,6 +69,7 @@ func (w *World) resetLocked() {
 	w.ledger = ledger{cap: w.opts.LedgerCap}
 	w.quotas = newQuotas()
 	w.rand = rand.New(rand.NewPCG(w.opts.Seed, w.opts.Seed^0x9e3779b97f4a7c15))
+	w.content.Store(nil)
 }
 
 // Reset forgets every app, phone, counter and ledger entry.

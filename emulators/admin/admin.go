@@ -18,6 +18,7 @@
 //	GET    /_pushsim/rules[?vendor=]
 //	GET    /_pushsim/quotas[?vendor=]
 //	GET    /_pushsim/events                    Server-Sent Events of world changes
+//	GET    /_pushsim/content[/{vendor}]        PUT /_pushsim/content/{vendor} {"sensitive_words":[...]}
 package admin
 
 import (
@@ -105,6 +106,7 @@ func (a *API) routes() {
 	a.HandleFunc("GET", "/rules", a.rules)
 	a.HandleFunc("GET", "/quotas", a.quotas)
 	a.HandleFunc("GET", "/events", a.events)
+	a.contentRoutes()
 }
 
 // HandleFunc adds a control-plane endpoint at Prefix+path (a gorilla/mux

@@ -1,0 +1,13 @@
+package meizu_test
+
+import (
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+)
+
+func TestMeizu(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "dispatcher/meizu")
+}

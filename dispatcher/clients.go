@@ -2,6 +2,7 @@ package dispatcher
 
 import (
 	"github.com/pushsim/pushsim/dispatcher/huawei"
+	"github.com/pushsim/pushsim/dispatcher/meizu"
 	"github.com/pushsim/pushsim/dispatcher/oppo"
 	"github.com/pushsim/pushsim/dispatcher/push"
 	"github.com/pushsim/pushsim/dispatcher/vivo"
@@ -15,4 +16,5 @@ var clientBuilders = map[string]push.NewClient{
 	"vivo":   vivo.New,
 	"xiaomi": xiaomi.New,
 	"oppo":   oppo.New,
+	"meizu":  meizu.New,
 }

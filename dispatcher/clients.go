@@ -1,6 +1,7 @@
 package dispatcher
 
 import (
+	"github.com/pushsim/pushsim/dispatcher/fcm"
 	"github.com/pushsim/pushsim/dispatcher/huawei"
 	"github.com/pushsim/pushsim/dispatcher/meizu"
 	"github.com/pushsim/pushsim/dispatcher/oppo"
@@ -12,6 +13,7 @@ import (
 // clientBuilders maps a vendor name onto its client constructor. Each
 // dispatcher/<vendor> package adds its one line here.
 var clientBuilders = map[string]push.NewClient{
+	"fcm":    fcm.New,
 	"huawei": huawei.New,
 	"vivo":   vivo.New,
 	"xiaomi": xiaomi.New,

@@ -1,18 +1,23 @@
 package emulators
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
 
 	"github.com/pushsim/pushsim/emulators/admin"
+	"github.com/pushsim/pushsim/emulators/faults"
 	"github.com/pushsim/pushsim/emulators/world"
 )
 
@@ -30,6 +35,9 @@ type Options struct {
 	// UI is served at "/" and every path that is neither a vendor's nor the
 	// control plane's (the console); nil serves a small JSON index.
 	UI http.Handler
+	// Faults configures the fault injector (the SLOW token's latency, magic
+	// tokens off).
+	Faults faults.Options
 }
 
 // Server is every vendor emulator plus the control plane over one world.
@@ -39,6 +47,7 @@ type Server struct {
 	names   []string
 	hosts   map[string]world.Vendor
 	admin   *admin.API
+	faults  *faults.Injector
 	ts      *httptest.Server
 	url     string
 }
@@ -62,6 +71,9 @@ func New(opts Options) *Server {
 	}
 	sort.Strings(s.names)
 	s.admin = admin.New(w, s.vendors, admin.Options{UI: opts.UI})
+	set := faults.NewSet(w.Options().Seed)
+	s.faults = faults.NewInjector(w, set, opts.Faults)
+	faults.Routes(s.admin, set)
 	return s
 }
 
@@ -82,6 +94,7 @@ func (s *Server) Listen(l net.Listener) *http.Server {
 	// Shutdown waits for open requests: end the control plane's event
 	// streams so a browser left open does not hold it up.
 	srv.RegisterOnShutdown(s.admin.Close)
+	srv.RegisterOnShutdown(s.faults.Close)
 	go srv.Serve(l) //nolint:errcheck // Serve returns when the caller shuts srv down
 	return srv
 }
@@ -89,6 +102,7 @@ func (s *Server) Listen(l net.Listener) *http.Server {
 // Close stops a started server.
 func (s *Server) Close() {
 	s.admin.Close()
+	s.faults.Close()
 	if s.ts != nil {
 		s.ts.Close()
 	}
@@ -110,6 +124,10 @@ func (s *Server) BaseURL(vendor string) string { return s.url + "/" + vendor }
 // Admin returns the control plane, to add routes to it (faults, events).
 func (s *Server) Admin() *admin.API { return s.admin }
 
+// Faults returns the fault rules every vendor request passes (see package
+// faults); the control plane serves them at /_pushsim/faults.
+func (s *Server) Faults() *faults.Set { return s.faults.Set() }
+
 // Handler returns the one handler that serves every vendor and the control plane.
 func (s *Server) Handler() http.Handler { return s }
 
@@ -123,7 +141,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if v, ok := s.hosts[host]; ok {
-		v.Handler().ServeHTTP(w, r)
+		s.faults.Serve(v, w, r)
 		return
 	}
 	path := r.URL.Path
@@ -157,7 +175,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			r2.URL.RawPath = raw[1+i:]
 		}
 	}
-	v.Handler().ServeHTTP(w, r2)
+	s.faults.Serve(v, w, r2)
 }
 
 // Transport is an http.RoundTripper that hands every request to the
@@ -185,14 +203,51 @@ func (rt roundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
 		in.RequestURI = r.URL.RequestURI()
 	}
 	rec := httptest.NewRecorder()
-	rt.s.ServeHTTP(rec, in)
+	aborted, err := rt.serve(rec, in)
 	if r.Body != nil {
 		r.Body.Close()
 	}
+	if err != nil {
+		return nil, err
+	}
 	resp := rec.Result()
 	resp.Request = r
+	if aborted {
+		// An answer cut off mid-body (an injected fault): the reader sees
+		// what was sent, then the connection's end.
+		resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(rec.Body.Bytes()), errReader{io.ErrUnexpectedEOF}))
+	}
 	return resp, nil
 }
+
+// serve runs the handler as net/http's server would, where an aborted
+// handler (http.ErrAbortHandler, an injected reset or hang) closes the
+// connection: with nothing written that is an error for the client.
+func (rt roundTripper) serve(rec *httptest.ResponseRecorder, in *http.Request) (aborted bool, err error) {
+	defer func() {
+		switch p := recover().(type) {
+		case nil:
+		case faults.Abort:
+			err = p.Err
+		case error:
+			if p != http.ErrAbortHandler {
+				panic(p)
+			}
+			if rec.Body.Len() == 0 {
+				err = fmt.Errorf("pushsim: connection reset by the vendor (injected fault): %w", syscall.ECONNRESET)
+			}
+			aborted = true
+		default:
+			panic(p)
+		}
+	}()
+	rt.s.ServeHTTP(rec, in)
+	return false, nil
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // Client returns an *http.Client whose every request reaches the emulators
 // in memory, so vendor clients work unchanged with their real host names.

@@ -77,6 +77,9 @@ func (w *World) Register(d Device) (Device, error) {
 	if d.Platform == "" {
 		d.Platform = "android"
 	}
+	if TokenUninstalled(d.Token) { // magic token (fault.go)
+		d.Uninstalled = true
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if d.ID == "" {
@@ -135,8 +138,12 @@ func (w *World) phoneLocked(idOrName string) *phone {
 	return nil
 }
 
-// DeviceByToken finds the phone a vendor token belongs to.
+// DeviceByToken finds the phone a vendor token belongs to. A token that
+// carries the EXPIRED magic word belongs to no phone (fault.go).
 func (w *World) DeviceByToken(vendor, token string) (Device, bool) {
+	if TokenExpired(token) {
+		return Device{}, false
+	}
 	w.mu.RLock()
 	defer w.mu.RUnlock()
 	if p, ok := w.byToken[tokenKey{vendor, token}]; ok {

@@ -19,7 +19,10 @@ const (
 	RuleMessageParams     = "huawei.message.params"
 	RuleCollapseKey       = "huawei.message.collapse-key"
 	RuleImportanceHigh    = "huawei.importance.high-right"
-	RuleContentSensitive  = "huawei.content.sensitive"
+	RuleContentSensitive  = "huawei.content.sensitive-word"
+	RuleContentEmpty      = "huawei.content.empty"
+	RuleContentEncoding   = "huawei.content.invalid-encoding"
+	RuleContentControls   = "huawei.content.control-chars"
 	RuleTokensAllInvalid  = "huawei.tokens.all-invalid"
 	RuleTokensPartial     = "huawei.tokens.partial"
 	RuleValidateOnly      = "huawei.send.validate-only"
@@ -59,7 +62,10 @@ var rules = []world.Rule{
 	rule(RuleMessageParams, "Field values are checked (click action, ttl, importance, category, badge, style, urls) else 80100001", world.MUST, srcReq, "documented"),
 	rule(RuleCollapseKey, "collapse_key must be -1..100, else 80100013", world.MUST, srcReq, "documented"),
 	rule(RuleImportanceHigh, "HIGH importance needs the high-importance right, else 80300011", world.MUST, srcReq, "inferred"),
-	rule(RuleContentSensitive, "Title or body with a forbidden word gets 80100016 (word list is an app setting)", world.MUST, srcRules, "secondary"),
+	rule(RuleContentSensitive, "A title, body, other shown text or data holding a sensitive word (world content filter: PUT /_pushsim/content/huawei, App.Settings content.sensitive_words or sensitive_words) gets 80100016 `Anti-Spam: word is forbidden in [CONTENT]`", world.MUST, srcRules+"; vendor-facts/addendum-gaps-closed.md §5", "secondary"),
+	rule(RuleContentEmpty, "A notification whose title or body has nothing to show (only whitespace, punctuation, symbols that are not emoji, control characters) is accepted and never shown (no code documented)", world.SHOULD, "vendor-facts/addendum-gaps-closed.md §5 (All: simple characters filtered)", "inferred"),
+	rule(RuleContentEncoding, "A body that is not valid UTF-8 is a parameter error (80100001)", world.MUST, srcReq, "inferred"),
+	rule(RuleContentControls, "Control characters other than newline and tab in the title or body are stripped on the phone, which shows the rest", world.INFO, "vendor-facts/addendum-gaps-closed.md §5 (All: characters a phone cannot render)", "inferred"),
 	rule(RuleTokensAllInvalid, "When no token is valid for the app the answer is 80300007", world.MUST, srcResp, "documented"),
 	rule(RuleTokensPartial, "When some tokens are invalid the answer is 80100000 with msg {\"success\",\"failure\",\"illegal_tokens\"} as a JSON string", world.MUST, srcResp, "documented"),
 	rule(RuleValidateOnly, "validate_only checks the message and delivers nothing", world.MUST, srcReq, "documented"),

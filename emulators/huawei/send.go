@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pushsim/pushsim/emulators/world"
 )
@@ -45,6 +46,11 @@ func (e *Emulator) serveSend(w http.ResponseWriter, r *http.Request, appID strin
 		e.reject(w, &entry, app, &problem{codeTooBig, RuleMessageSize, fmt.Sprintf("the request body exceeds %d bytes", maxSendBody)}, rid)
 		return
 	}
+	if !utf8.Valid(body) {
+		// encoding/json would quietly turn the bad bytes into U+FFFD.
+		e.reject(w, &entry, app, &problem{codeParam, RuleContentEncoding, "the body is not valid UTF-8"}, rid)
+		return
+	}
 	var req sendRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		e.reject(w, &entry, app, decodeProblem(err), rid)
@@ -74,8 +80,13 @@ func (e *Emulator) serveSend(w http.ResponseWriter, r *http.Request, appID strin
 		e.reject(w, &entry, app, &problem{codeHighRight, RuleImportanceHigh, "importance HIGH needs the high-importance right"}, rid)
 		return
 	}
-	if word, field := sensitive(app.Setting("sensitive_words", ""), m); word != "" {
-		e.reject(w, &entry, app, &problem{codeSensitive, RuleContentSensitive, fmt.Sprintf("%s contains the forbidden word %q", field, word)}, rid)
+	cv := e.w.CheckContent(app, contentOf(m, &pl))
+	switch cv.Rule {
+	case world.ContentSensitiveWord:
+		e.reject(w, &entry, app, &problem{codeSensitive, RuleContentSensitive, cv.Reason}, rid)
+		return
+	case world.ContentInvalidUTF8:
+		e.reject(w, &entry, app, &problem{codeParam, RuleContentEncoding, cv.Reason}, rid)
 		return
 	}
 
@@ -113,13 +124,46 @@ func (e *Emulator) serveSend(w http.ResponseWriter, r *http.Request, appID strin
 	}
 	status := httpStatus(code, app)
 	entry.Status, entry.Verdict, entry.Code, entry.Rule = status, world.VerdictAccepted, code, rule
+	if cv.Rule == world.ContentEmpty && len(devices) > 0 {
+		// Huawei documents no code for it: accepted, and the phone shows nothing.
+		entry.Verdict, entry.Rule, entry.Reason = world.VerdictNotShown, RuleContentEmpty, cv.Reason+"; accepted and not shown"
+	}
 	out := appendResult(make([]byte, 0, 96+len(msg)), code, msg, rid)
 	entry.Response = string(out)
 	seq := e.w.Record(entry)
 	writeJSON(w, status, out)
 	for i := range devices {
+		if cv.Rule == world.ContentEmpty {
+			n := pl.n
+			n.MessageID = rid
+			e.w.Drop(devices[i].ID, n, RuleContentEmpty, cv.Reason, seq) //nolint:errcheck // the phone exists
+			continue
+		}
 		e.deliver(app, &devices[i], &pl, rid, seq, now)
+		if cv.Controls > 0 {
+			n := pl.n
+			n.MessageID = rid
+			e.w.Note(devices[i].ID, n, RuleContentControls, cv.ControlsReason(), seq)
+		}
 	}
+}
+
+// contentOf is what the content filter reads: the title and body the phone
+// shows (a localization key stands in for a missing text), the other shown
+// texts, and the data.
+func contentOf(m *message, pl *plan) world.Content {
+	c := world.Content{Title: pl.n.Title, Body: pl.n.Body, Payload: pl.n.Payload, PassThrough: !pl.notify}
+	if m.Android != nil && m.Android.Notification != nil {
+		an := m.Android.Notification
+		if c.Title == "" {
+			c.Title = an.TitleLocKey
+		}
+		if c.Body == "" {
+			c.Body = an.BodyLocKey
+		}
+		c.More = []string{an.BigTitle, an.BigBody, an.NotifySummary}
+	}
+	return c
 }
 
 // authorize checks the bearer token (80200001, 80200003) and the app's push
@@ -214,36 +258,6 @@ func partialMsg(success, failure int, illegal []string) string {
 		IllegalTokens []string `json:"illegal_tokens"`
 	}{success, failure, illegal})
 	return string(b)
-}
-
-// sensitive finds a forbidden word in what the user would read.
-func sensitive(list string, m *message) (word, field string) {
-	if list == "" {
-		return "", ""
-	}
-	fields := make([][2]string, 0, 8)
-	if n := m.Notification; n != nil {
-		fields = append(fields, [2]string{"notification.title", n.Title}, [2]string{"notification.body", n.Body})
-	}
-	if m.Android != nil && m.Android.Notification != nil {
-		n := m.Android.Notification
-		fields = append(fields, [2]string{"android.notification.title", n.Title}, [2]string{"android.notification.body", n.Body},
-			[2]string{"android.notification.big_title", n.BigTitle}, [2]string{"android.notification.big_body", n.BigBody},
-			[2]string{"android.notification.notify_summary", n.NotifySummary})
-	}
-	for _, w := range strings.Split(list, ",") {
-		w = strings.TrimSpace(w)
-		if w == "" {
-			continue
-		}
-		lw := strings.ToLower(w)
-		for _, f := range fields {
-			if strings.Contains(strings.ToLower(f[1]), lw) {
-				return w, f[0]
-			}
-		}
-	}
-	return "", ""
 }
 
 // reject answers a refused request and records it.

@@ -41,7 +41,10 @@ func (f *form) extra(key string) string {
 }
 
 // decodeError is a request that cannot be read as a form.
-type decodeError struct{ reason string }
+type decodeError struct {
+	reason  string
+	content bool // the field is text the phone shows, or the payload
+}
 
 func (e *decodeError) Error() string { return e.reason }
 
@@ -87,7 +90,7 @@ func decode(body []byte, targetKey string, f *form) error {
 		key, value := s[r.k0:r.k1], s[r.k1:r.v1]
 		if !valid || !runeStart(s, r.k1) || !runeStart(s, r.v1) {
 			if !utf8.ValidString(key) || !utf8.ValidString(value) {
-				return &decodeError{"Parameter " + quoteKey(key) + " is not valid UTF-8."}
+				return &decodeError{"Parameter " + quoteKey(key) + " is not valid UTF-8.", key == "title" || key == "description" || key == "payload"}
 			}
 		}
 		f.set(key, value, targetKey)
@@ -166,7 +169,7 @@ func appendUnescaped(dst, s []byte) ([]byte, error) {
 			continue
 		}
 		if i+2 >= len(s) || !isHex(s[i+1]) || !isHex(s[i+2]) {
-			return dst, &decodeError{"Malformed form encoding: " + truncate(string(s), 40)}
+			return dst, &decodeError{reason: "Malformed form encoding: " + truncate(string(s), 40)}
 		}
 		dst = append(dst, unhex(s[i+1])<<4|unhex(s[i+2]))
 		s = s[i+3:]

@@ -32,6 +32,10 @@ const (
 	ruleRate            = "xiaomi.rate.qps"
 	ruleBodySize        = "xiaomi.body.size"
 	rulePath            = "xiaomi.api.path"
+	ruleContentWord     = "xiaomi.content.sensitive-word"
+	ruleContentEmpty    = "xiaomi.content.empty"
+	ruleContentUTF8     = "xiaomi.content.invalid-encoding"
+	ruleContentControls = "xiaomi.content.control-chars"
 )
 
 const (
@@ -68,6 +72,10 @@ var rules = []world.Rule{
 	{ID: ruleRate, Statement: "Requests per app per second are limited (500 below 100k devices; App.Quotas qps); over it → 200002 (App.Settings rate_limit_code=10027 for the older table).", Level: world.SHOULD, Source: facts + "§1.5; " + addendum + "§2.3", Confidence: "secondary"},
 	{ID: ruleBodySize, Statement: "A request body over the limit (App.Quotas max_body_bytes, default 256 KiB: 1000 encoded regIds fit) → 10018 请求长度超过限制.", Level: world.SHOULD, Source: addendum + "§2.3", Confidence: "inferred"},
 	{ID: rulePath, Statement: "An unknown path is answered 10020 (HTTP 404), a wrong method 10021 (HTTP 405), in Xiaomi's error shape.", Level: world.INFO, Source: addendum + "§2.3 (older SDK table)", Confidence: "inferred"},
+	{ID: ruleContentWord, Statement: "A title, description or payload holding a sensitive word (world content filter: PUT /_pushsim/content/xiaomi, App.Settings content.sensitive_words) is accepted (code 0) and never shown; the ledger names the word.", Level: world.MUST, Source: addendum + "§2.4, §5", Confidence: "documented"},
+	{ID: ruleContentEmpty, Statement: "A title or description with nothing to show (only punctuation, symbols that are not emoji, control characters) is accepted and never shown; an all-whitespace one is refused by xiaomi.title.required / xiaomi.description.required (10008).", Level: world.SHOULD, Source: facts + "§1.3; " + addendum + "§5 (All: simple characters filtered)", Confidence: "inferred"},
+	{ID: ruleContentUTF8, Statement: "A title, description or payload that is not valid UTF-8 is a parameter error (10008).", Level: world.MUST, Source: facts + "§1.3 (UTF-8 form)", Confidence: "inferred"},
+	{ID: ruleContentControls, Statement: "Control characters other than newline and tab in the title or description are stripped on the phone, which shows the rest.", Level: world.INFO, Source: addendum + "§5 (All: characters a phone cannot render)", Confidence: "inferred"},
 }
 
 func init() {

@@ -274,7 +274,8 @@ var _ = Describe("Xiaomi MiPush emulator", func() {
 
 		It("rejects invalid UTF-8 and broken escapes with 10008", func() {
 			body := message().Encode() + "&title=%FF%FE"
-			expectError(do("POST", "/v3/message/regid", "key="+app.Secret, strings.Replace(body, "title=Bob&", "", 1)), 10008, "xiaomi.request.encoding")
+			expectError(do("POST", "/v3/message/regid", "key="+app.Secret, strings.Replace(body, "title=Bob&", "", 1)), 10008, "xiaomi.content.invalid-encoding")
+			expectError(do("POST", "/v3/message/regid", "key="+app.Secret, message().Encode()+"&extra.k=%FF"), 10008, "xiaomi.request.encoding")
 			expectError(do("POST", "/v3/message/regid", "key="+app.Secret, message().Encode()+"&x=%zz"), 10008, "xiaomi.request.encoding")
 		})
 

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -50,6 +51,8 @@ func authorize(req *http.Request, app *world.App, hc *http.Client, now time.Time
 			return err
 		}
 		return prependFormField(req, "auth_token", token)
+	case "meizu":
+		return meizuSign(req, app)
 	}
 	return fmt.Errorf("auth: is not supported for %s requests yet; set the headers or fields yourself", app.Vendor)
 }
@@ -107,6 +110,50 @@ func prependFormField(req *http.Request, k, v string) error {
 	if len(rest) > 0 {
 		body += "&" + string(rest)
 	}
+	req.Body = io.NopCloser(strings.NewReader(body))
+	req.ContentLength = int64(len(body))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(body)), nil }
+	if req.Header.Get("Content-Type") == "" {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
+	}
+	return nil
+}
+
+// meizuSign signs a Meizu form the vendor's way (no token: every request
+// carries its sign): appId is added when the form lacks it, then sign =
+// md5(every other field sorted by name as name=value, no separator, +
+// AppSecret) in lower-case hex, replacing any sign the form had. The first
+// value of a repeated field is the one signed.
+func meizuSign(req *http.Request, app *world.App) error {
+	var raw []byte
+	if req.Body != nil {
+		b, err := io.ReadAll(req.Body)
+		if err != nil {
+			return err
+		}
+		req.Body.Close()
+		raw = b
+	}
+	form, err := url.ParseQuery(string(raw))
+	if err != nil {
+		return fmt.Errorf("auth: meizu: the form cannot be signed: %w", err)
+	}
+	if _, ok := form["appId"]; !ok {
+		form.Set("appId", app.ID)
+	}
+	form.Del("sign")
+	names := make([]string, 0, len(form))
+	for k := range form {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var text strings.Builder
+	for _, k := range names {
+		text.WriteString(k + "=" + form.Get(k))
+	}
+	sum := md5.Sum([]byte(text.String() + app.Secret))
+	form.Set("sign", hex.EncodeToString(sum[:]))
+	body := form.Encode()
 	req.Body = io.NopCloser(strings.NewReader(body))
 	req.ContentLength = int64(len(body))
 	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(body)), nil }

@@ -18,7 +18,7 @@ func TestParseUri(t *testing.T) {
 		{"pushscheme://com.tencent.qcloud/detail", "pushscheme", "com.tencent.qcloud", -1, "/detail", true, true},
 		{"chat://open:8080/c/%E4%BD%A0?x=1#f", "chat", "open", 8080, "/c/你", true, true},
 		{"https://user@Example.com:x/p", "https", "Example.com:x", -1, "/p", true, true}, // ":x" is not a port
-		{"tel:123", "tel", "", -1, "", false, false}, // opaque: no path
+		{"tel:123", "tel", "", -1, "", false, false},                                     // opaque: no path
 		{"scheme:", "scheme", "", -1, "", false, false},
 		{"//host/p", "", "host", -1, "/p", true, true},
 		{"app://h?q", "app", "h", -1, "", true, true},

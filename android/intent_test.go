@@ -105,21 +105,21 @@ func clean(in *android.Intent) {
 
 func TestParseIntentURIMalformed(t *testing.T) {
 	for _, uri := range []string{
-		"intent:#Intent;component=a/b",                         // no ;end
-		"intent:#Intent;component=a/b;",                        // runs off the end
-		"intent://com.tencent.qcloud/detail#Intent;scheme=x",   // no ;end
-		"intent:#Intent;X.k=v;end",                             // unknown EXTRA type
-		"intent:#Intent;i.n=12a;end",                           // NumberFormatException
-		"intent:#Intent;i.n=2147483648;end",                    // out of int range
-		"intent:#Intent;b.n=128;end",                           // out of byte range
-		"intent:#Intent;c.c=;end",                              // no character
-		"intent:#Intent;d.d=1,5;end",                           // not a double
-		"intent:#Intent;launchFlags=0x80000000;end",            // Integer.decode overflows
-		"intent:#Intent;launchFlags=0x-1;end",                  // sign in the wrong place
-		"intent:#Intent;launchFlags=09;end",                    // octal
-		"intent:#Intent;S;end",                                 // not name=value
-		"intent://h/p#action(com.x.A",                          // pre-1.0, unclosed
-		"android-app:",                                         // too short
+		"intent:#Intent;component=a/b",                          // no ;end
+		"intent:#Intent;component=a/b;",                         // runs off the end
+		"intent://com.tencent.qcloud/detail#Intent;scheme=x",    // no ;end
+		"intent:#Intent;X.k=v;end",                              // unknown EXTRA type
+		"intent:#Intent;i.n=12a;end",                            // NumberFormatException
+		"intent:#Intent;i.n=2147483648;end",                     // out of int range
+		"intent:#Intent;b.n=128;end",                            // out of byte range
+		"intent:#Intent;c.c=;end",                               // no character
+		"intent:#Intent;d.d=1,5;end",                            // not a double
+		"intent:#Intent;launchFlags=0x80000000;end",             // Integer.decode overflows
+		"intent:#Intent;launchFlags=0x-1;end",                   // sign in the wrong place
+		"intent:#Intent;launchFlags=09;end",                     // octal
+		"intent:#Intent;S;end",                                  // not name=value
+		"intent://h/p#action(com.x.A",                           // pre-1.0, unclosed
+		"android-app:",                                          // too short
 		"intent:#Intent;S.k=v;launchFlags=0x4000000;compnent=;", // typo and no end
 	} {
 		_, err := android.ParseIntentURI(uri)

@@ -59,6 +59,9 @@ const (
 	codeRequestIDEmpty   = 10352
 	codeRequestIDLong    = 10353
 	codeClassification   = 11000
+	// A title or content with nothing meaningful (only symbols), addendum
+	// §1.6; the desc is not documented (own wording in vivo's style).
+	codeSimple = 10104
 )
 
 var descs = map[int]string{
@@ -108,6 +111,7 @@ var descs = map[int]string{
 	codeRequestIDEmpty:   "requestId 不能为空",
 	codeRequestIDLong:    "requestId不合法",
 	codeClassification:   "classification不合法",
+	codeSimple:           "title或content内容过于简单",
 }
 
 func desc(code int) string { return descs[code] }

@@ -14,9 +14,10 @@ import (
 // from an absent one (classification and category must only agree when both
 // are sent); bad marks an object or array where a scalar belongs.
 type text struct {
-	s   string
-	set bool
-	bad bool
+	s       string
+	set     bool
+	bad     bool
+	invalid bool // the string was not valid UTF-8 (encoding/json put U+FFFD in)
 }
 
 func (t *text) UnmarshalJSON(b []byte) error {
@@ -29,6 +30,7 @@ func (t *text) UnmarshalJSON(b []byte) error {
 			t.s = string(b[1 : len(b)-1])
 			return nil
 		}
+		t.invalid = !utf8.Valid(b)
 		if err := json.Unmarshal(b, &t.s); err != nil {
 			t.bad = true
 		}

@@ -105,6 +105,9 @@ func (e *Emulator) send(w http.ResponseWriter, r *http.Request) {
 	defer c.release()
 	m := &c.msg
 	res, v := validate(c.app, m, false)
+	if v == nil {
+		v = c.checkContent(&res)
+	}
 	if v != nil {
 		c.reject(v, nil)
 		return
@@ -144,10 +147,28 @@ func (e *Emulator) send(w http.ResponseWriter, r *http.Request) {
 	write(w, c.out)
 }
 
+// checkContent runs the world's content filter on the trimmed title and
+// content: nothing meaningful to show is vivo's 10104; a sensitive word
+// (no vivo code documented) is kept in res and drops the message on the
+// phone, as are control characters stripped there.
+func (c *call) checkContent(res *resolved) *verdict {
+	res.filter = c.e.w.CheckContent(c.app, world.Content{Title: res.title, Body: res.content})
+	switch res.filter.Rule {
+	case world.ContentEmpty:
+		return refuse(codeSimple, ruleContentEmpty, res.filter.Reason)
+	case world.ContentInvalidUTF8: // validate caught it already
+		return refuse(codeTitleLong, ruleContentEncoding, res.filter.Reason)
+	}
+	return nil
+}
+
 // accept fills the ledger entry of an accepted request.
 func (c *call) accept(res *resolved) {
 	c.entry.Verdict = world.VerdictAccepted
 	switch {
+	case res.filter.Rule != "":
+		c.entry.Verdict, c.entry.Rule = world.VerdictNotShown, res.filter.RuleID(vendorName)
+		c.entry.Reason = res.filter.Reason + "; accepted and not shown"
 	case res.marketing != "":
 		c.entry.Rule = ruleReclassified
 		c.entry.Reason = "sent as a system message, re-classified as an operation message: the text reads as marketing (" + strconv.Quote(res.marketing) + ")"
@@ -224,6 +245,9 @@ func (e *Emulator) saveListPayload(w http.ResponseWriter, r *http.Request) {
 	}
 	defer c.release()
 	res, v := validate(c.app, &c.msg, true)
+	if v == nil {
+		v = c.checkContent(&res)
+	}
 	if v != nil {
 		c.reject(v, nil)
 		return
@@ -430,6 +454,10 @@ func (e *Emulator) deliver(app *world.App, res *resolved, dev world.Device, task
 	if res.sendOnline {
 		opt.TTL = 0
 	}
+	if rule := res.filter.RuleID(vendorName); rule != "" {
+		_ = e.w.Drop(dev.ID, n, rule, res.filter.Reason, seq)
+		return
+	}
 	q := e.w.Quotas()
 	if !res.system && !res.test {
 		h := fnv.New64a()
@@ -455,6 +483,9 @@ func (e *Emulator) deliver(app *world.App, res *resolved, dev world.Device, task
 		opt.HoldUntil = holdUntil(app.Setting("operation_hours", "07:00-23:00"), now)
 	}
 	d, err := e.w.Deliver(dev.ID, n, opt)
+	if err == nil && res.filter.Controls > 0 {
+		e.w.Note(dev.ID, n, ruleContentControls, res.filter.ControlsReason(), seq)
+	}
 	if err == nil && d.Held && !opt.HoldUntil.IsZero() {
 		e.w.Record(world.Entry{Kind: world.KindDelivery, Vendor: vendorName, App: app.Name, Tokens: []string{dev.Token},
 			Device: dev.ID, Verdict: world.VerdictAccepted, Rule: ruleWindow, MessageID: taskID, Request: seq,

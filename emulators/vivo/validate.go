@@ -5,7 +5,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/pushsim/pushsim/emulators/world"
@@ -25,6 +24,10 @@ type resolved struct {
 	notifyID       string
 	sendOnline     bool
 	test           bool // pushMode=1
+	// filter is the content filter's verdict on title and content: a
+	// sensitive word drops the message on the phone, control characters
+	// are stripped there (see (*call).checkContent).
+	filter world.ContentVerdict
 }
 
 // verdict is why a request is refused: a vivo code, the rule and a reason.
@@ -71,28 +74,13 @@ func keywords(s string) []string {
 
 // count is the length of s under the app's rule (addendum §1.6): the newer
 // rule counts every character 1; the older one (the SDK's caculateCharSize)
-// counts a CJK character 2 and anything else, an emoji too, 1.
+// counts a CJK character 2 and anything else, an emoji too, 1. It is the
+// world's counting, so validation and what the phone shows agree.
 func count(s string, older bool) int {
-	if !older {
-		return utf8.RuneCountInString(s)
+	if older {
+		return world.TextLength(s, world.CountCJK2)
 	}
-	n := 0
-	for _, r := range s {
-		if isCJK(r) {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
-}
-
-func isCJK(r rune) bool {
-	if r < 0x2E80 {
-		return false
-	}
-	return unicode.Is(unicode.Han, r) || unicode.In(r, unicode.Hiragana, unicode.Katakana, unicode.Hangul) ||
-		(r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF)
+	return world.TextLength(s, world.CountRunes)
 }
 
 // validate checks the message fields of /message/send (list=false) and
@@ -119,6 +107,9 @@ func validate(app *world.App, m *message, list bool) (resolved, *verdict) {
 	res.notifyType = int(nt)
 
 	res.title = strings.TrimSpace(m.Title.s)
+	if m.Title.invalid {
+		return res, refuse(codeTitleLong, ruleContentEncoding, "title is not valid UTF-8")
+	}
 	if res.title == "" || m.Title.bad {
 		return res, refuse(codeTitleEmpty, ruleTitle, "title is empty")
 	}
@@ -126,6 +117,9 @@ func validate(app *world.App, m *message, list bool) (resolved, *verdict) {
 		return res, refuse(codeTitleLong, ruleTitle, lengthReason("title", n, max, older))
 	}
 	res.content = strings.TrimSpace(m.Content.s)
+	if m.Content.invalid {
+		return res, refuse(codeContentLong, ruleContentEncoding, "content is not valid UTF-8")
+	}
 	if res.content == "" || m.Content.bad {
 		return res, refuse(codeContentEmpty, ruleContent, "content is empty")
 	}

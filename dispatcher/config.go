@@ -23,6 +23,8 @@ type Config struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Retry shapes the retries of retryable vendor answers.
 	Retry RetryPolicy
+	// Circuit shapes the per-vendor circuit breaker (circuit.go).
+	Circuit CircuitPolicy
 	// Store holds devices, tokens, sessions and outcomes (nil = NewMemoryStore(0)).
 	Store Store
 	// Placeholder, when set, is the body of every image, voice, file and
@@ -42,7 +44,8 @@ type Config struct {
 	// Clients overrides the client constructor of a vendor (tests inject
 	// fakes here); vendors not listed use the built-in registry.
 	Clients map[string]push.NewClient
-	// Timeout bounds each vendor call (0 = 10s).
+	// Timeout bounds each vendor HTTP call (0 = 10s); one client Send (an
+	// auth call, the push, one re-auth) is bounded by three of them.
 	Timeout time.Duration
 	// NotifyPerConversation makes a conversation's newer notification replace
 	// its older one on the phone (notify id = the conversation). By default

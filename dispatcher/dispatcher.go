@@ -1,6 +1,7 @@
 package dispatcher
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -30,6 +31,8 @@ type Dispatcher struct {
 	now         func() time.Time
 	sleep       func(context.Context, time.Duration) error
 	retry       RetryPolicy
+	circuits    map[string]*circuit // by vendor
+	sendTimeout time.Duration       // bounds one client Send
 	placeholder map[string]string
 	seed        uint64
 	workers     int
@@ -45,6 +48,8 @@ type certEntry struct {
 	client push.Client
 	limits Limits
 	pace   *bucket // nil = unpaced
+	// circuit is the vendor's breaker, shared by its certificates.
+	circuit *circuit
 }
 
 // New builds a dispatcher: it validates the certificates and builds one
@@ -54,14 +59,15 @@ func New(cfg Config) (*Dispatcher, error) {
 		return nil, err
 	}
 	d := &Dispatcher{
-		certs:   make(map[int]*certEntry, len(cfg.Certificates)),
-		store:   cfg.Store,
-		now:     cfg.Now,
-		sleep:   cfg.Sleep,
-		retry:   cfg.Retry.withDefaults(),
-		seed:    cfg.Seed,
-		workers: cfg.Concurrency,
-		perConv: cfg.NotifyPerConversation,
+		certs:    make(map[int]*certEntry, len(cfg.Certificates)),
+		store:    cfg.Store,
+		now:      cfg.Now,
+		sleep:    cfg.Sleep,
+		retry:    cfg.Retry.withDefaults(),
+		circuits: map[string]*circuit{},
+		seed:     cfg.Seed,
+		workers:  cfg.Concurrency,
+		perConv:  cfg.NotifyPerConversation,
 	}
 	if d.store == nil {
 		d.store = NewMemoryStore(0)
@@ -90,6 +96,8 @@ func New(cfg Config) (*Dispatcher, error) {
 		d.placeholder[k] = v
 	}
 	opt := push.Options{HTTPClient: cfg.HTTPClient, Now: d.now, Timeout: cfg.Timeout}
+	d.sendTimeout = 3*cmp.Or(cfg.Timeout, 10*time.Second) + time.Second
+	circuitPolicy := cfg.Circuit.withDefaults()
 	for _, c := range cfg.Certificates {
 		build := cfg.Clients[c.Vendor]
 		if build == nil {
@@ -110,7 +118,10 @@ func New(cfg Config) (*Dispatcher, error) {
 		if q, ok := cfg.VendorQPS[c.Vendor]; ok && q != 0 {
 			qps = q
 		}
-		e := &certEntry{cert: c, client: client, limits: lim}
+		if d.circuits[c.Vendor] == nil {
+			d.circuits[c.Vendor] = newCircuit(c.Vendor, circuitPolicy, d.now, d.sleep)
+		}
+		e := &certEntry{cert: c, client: client, limits: lim, circuit: d.circuits[c.Vendor]}
 		if qps > 0 {
 			e.pace = newBucket(qps, d.now, d.sleep)
 		}

@@ -50,5 +50,6 @@ func Rules() []Rule {
 		{RuleInvalidToken, "A token the vendor calls invalid or unregistered is removed; the device is not pushed again until it reports a new one", "SHOULD", guide + "常见问题 4 (设备状态异常)", "inferred"},
 		{RuleQuotaNoRetry, "A vendor quota answer is recorded as over-quota and not retried that day", "SHOULD", guide + "常见问题 (厂商推送限制: 每日限制)", "documented"},
 		{RuleRetryBackoff, "Retryable vendor answers are retried with backoff honouring Retry-After, with the same idempotency key", "SHOULD", guide + "常见问题 4 (推送不及时)", "inferred"},
+		{RuleCircuit, "A vendor whose calls keep failing is paused, then probed with one call; pushes wait within their retry budget and the other vendors go on", "SHOULD", guide + "常见问题 4 (推送不及时)", "inferred"},
 	}
 }

@@ -298,6 +298,12 @@ func (d *Dispatcher) run(ctx context.Context, j *job, outs []Outcome) {
 		case push.Failed:
 			o.Rule = RuleRetryBackoff
 		}
+		if f.circuit { // paused by the vendor's circuit, or refused by it
+			o.Rule = RuleCircuit
+			if f.r.Kind == push.Sent {
+				o.Reason = "sent after the " + j.cert.cert.Vendor + " circuit breaker paused it"
+			}
+		}
 		if f.r.InvalidToken {
 			o.Rule = RuleInvalidToken
 			// A failing store only leaves a dead token behind; the next
@@ -311,6 +317,7 @@ func (d *Dispatcher) run(ctx context.Context, j *job, outs []Outcome) {
 type final struct {
 	r        push.Result
 	attempts int
+	circuit  bool // the vendor's circuit paused or refused it
 }
 
 // attempt runs the retry loop of one batch: paced calls, exponential
@@ -328,7 +335,11 @@ func (d *Dispatcher) attempt(ctx context.Context, j *job) []final {
 	}
 	pending := j.tokens
 	start := d.now()
-	var answered []bool
+	deadline := start.Add(d.retry.MaxTotal)
+	var (
+		answered []bool
+		paused   bool
+	)
 	for n := 1; ; n++ {
 		if j.cert.pace != nil {
 			if err := j.cert.pace.wait(ctx); err != nil {
@@ -336,7 +347,21 @@ func (d *Dispatcher) attempt(ctx context.Context, j *job) []final {
 				break
 			}
 		}
-		results := j.cert.client.Send(ctx, j.push, pending)
+		probe, waited, err := j.cert.circuit.admit(ctx, deadline)
+		paused = paused || waited
+		if err != nil {
+			failAll(ends, pos, pending, n-1, "circuit-open", err.Error())
+			for _, t := range pending {
+				ends[pos[t]].circuit = true
+			}
+			break
+		}
+		// Clients bound each HTTP call; this bounds the whole Send (auth,
+		// push, one re-auth) for a client that would not.
+		callCtx, cancel := context.WithTimeout(ctx, d.sendTimeout)
+		results := j.cert.client.Send(callCtx, j.push, pending)
+		cancel()
+		j.cert.circuit.done(probe, allRetryable(results))
 		if answered == nil {
 			answered = make([]bool, len(j.tokens))
 		} else {
@@ -362,7 +387,7 @@ func (d *Dispatcher) attempt(ctx context.Context, j *job) []final {
 			default:
 				r = push.Result{Token: r.Token, Kind: push.Failed, Code: r.Code, Reason: fmt.Sprintf("client answered kind %q: %s", r.Kind, r.Reason)}
 			}
-			ends[i] = final{r: r, attempts: n}
+			ends[i] = final{r: r, attempts: n, circuit: paused && r.Kind == push.Sent}
 		}
 		for _, t := range pending {
 			if i := pos[t]; !answered[i] {

@@ -37,7 +37,7 @@ const (
 	// control or format characters.
 	ContentEmpty = "empty"
 	// ContentInvalidUTF8: a text is not valid UTF-8.
-	ContentInvalidUTF8 = "invalid-utf8"
+	ContentInvalidUTF8 = "invalid-encoding"
 	// ContentControlChars: the title or body holds control characters
 	// (other than newline and tab) that the phone strips (INFO: shown).
 	ContentControlChars = "control-chars"

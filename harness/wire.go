@@ -53,6 +53,13 @@ func authorize(req *http.Request, app *world.App, hc *http.Client, now time.Time
 		return prependFormField(req, "auth_token", token)
 	case "meizu":
 		return meizuSign(req, app)
+	case "fcm":
+		token, err := fcmToken(req, app, hc, now)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		return nil
 	}
 	return fmt.Errorf("auth: is not supported for %s requests yet; set the headers or fields yourself", app.Vendor)
 }
@@ -244,7 +251,20 @@ func vendorCode(vendor string, body []byte) string {
 	case "vivo":
 		path = "result"
 	case "fcm":
+		// The FcmError detail's code (UNREGISTERED), else the canonical
+		// status (UNAUTHENTICATED), as the emulator's ledger codes them.
 		path = "error.status"
+		if d, ok := lookup(doc, "error.details"); ok {
+			if list, ok := d.([]any); ok {
+				for _, x := range list {
+					if m, ok := x.(map[string]any); ok && m["@type"] == "type.googleapis.com/google.firebase.fcm.v1.FcmError" {
+						if c, ok := m["errorCode"]; ok {
+							return text(c)
+						}
+					}
+				}
+			}
+		}
 	}
 	v, ok := lookup(doc, path)
 	if !ok {

@@ -96,7 +96,9 @@ func (c *Client) message(p push.Push) *message {
 				data["url"] = click.Target
 			}
 		}
-		a.Notification = n
+		if *n != (androidNotification{}) {
+			a.Notification = n
+		}
 	}
 	if len(data) > 0 {
 		m.Data = data

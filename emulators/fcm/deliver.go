@@ -117,10 +117,10 @@ func (e *Emulator) deliver(app *world.App, dev *world.Device, n world.Notificati
 // reports whether n is still to be handed to the world.
 //
 // The world holds messages for offline phones but cannot withdraw one, so a
-// superseded message is recorded as dropped now and n takes over its
-// notify id: when the phone comes online the held messages are shown in
-// order and the newest replaces the older in the shade. Messages that carry
-// different tags under one collapse key are therefore both shown.
+// superseded message is recorded as dropped now and n takes over its notify
+// id (its tag, else "fcm.collapse:<key>"): when the phone comes online the
+// held messages are shown in order and the newest replaces the older in the
+// shade, keeping the first one's notify id.
 func (e *Emulator) collapseOffline(app *world.App, dev *world.Device, n *world.Notification, ck string, ttl time.Duration, seq uint64, now time.Time) bool {
 	pending := 0
 	if sh, err := e.w.Shade(dev.ID); err == nil {
@@ -142,6 +142,11 @@ func (e *Emulator) collapseOffline(app *world.App, dev *world.Device, n *world.N
 		}
 	}
 	old, superseded := hs[ck]
+	if superseded {
+		// Take over the notify id of the message held first under this
+		// key, so that showing the held messages in order leaves this one.
+		n.NotifyID = old.n.NotifyID
+	}
 	full := !superseded && limit >= 0 && len(hs) >= limit
 	if !full {
 		hs[ck] = heldMsg{n: *n, expires: now.Add(ttl)}

@@ -30,7 +30,8 @@ const (
 	defJWTSkew = 300
 	// defTokenTTL is an access token's lifetime; App.Quotas
 	// token_ttl_seconds changes it. expires_in reports one second less, as
-	// Google's answers typically do (3599).
+	// Google's answers typically do (3599); App.Quotas token_expires_in
+	// overrides what is reported.
 	defTokenTTL = 3600
 )
 
@@ -140,7 +141,10 @@ func (e *Emulator) exchange(w http.ResponseWriter, r *http.Request, now time.Tim
 	e.grants[tok] = g
 	e.mu.Unlock()
 
-	expiresIn := int64(ttl/time.Second) - 1
+	// App.Quotas token_expires_in makes the answer claim another lifetime
+	// than the token has, as when Google revokes a token early: only the
+	// send's 401 then tells the client.
+	expiresIn := int64(app.Quota("token_expires_in", int(ttl/time.Second)-1))
 	if expiresIn < 0 {
 		expiresIn = 0
 	}

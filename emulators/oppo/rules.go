@@ -42,6 +42,9 @@ var rules = []world.Rule{
 	{ID: "oppo.quota.public-daily-total", Statement: "Content & marketing messages per app per day: 100000 below 50000 cumulative users, else users × 2; over it 33.", Level: world.MUST, Source: srcMain + "§2.5; " + srcAddendum + "§3.4", Confidence: "secondary"},
 	{ID: "oppo.quota.public-per-device", Statement: "Content & marketing messages per device per app per day: 2 (5 for news apps); over it accepted but not shown (no API code).", Level: world.MUST, Source: srcAddendum + "§3.4", Confidence: "secondary"},
 	{ID: "oppo.dedupe.app-message-id", Statement: "A repeated app_message_id for the same target is answered with success and not shown again.", Level: world.MUST, Source: srcMain + "§2.3; " + srcAddendum + "§5", Confidence: "secondary"},
+	{ID: "oppo.content.sensitive-word", Statement: "A title, sub_title, content or action_parameters holding a sensitive word (world content filter: PUT /_pushsim/content/oppo, App.Settings content.sensitive_words) is accepted (code 0) and never shown; OPPO documents no code for content violations.", Level: world.SHOULD, Source: srcAddendum + "§3.4, §5", Confidence: "inferred"},
+	{ID: "oppo.content.empty", Statement: "A title or content with nothing to show (only whitespace, punctuation, symbols that are not emoji, control characters) is accepted and never shown.", Level: world.SHOULD, Source: srcAddendum + "§5 (All: simple characters filtered)", Confidence: "inferred"},
+	{ID: "oppo.content.control-chars", Statement: "Control characters other than newline and tab in the title or content are stripped on the phone, which shows the rest (text that is not UTF-8 is oppo.request.encoding, 25).", Level: world.INFO, Source: srcAddendum + "§5 (All: characters a phone cannot render)", Confidence: "inferred"},
 }
 
 // Rules lists the rules the OPPO emulator enforces.

@@ -45,6 +45,7 @@ type outcome struct {
 	dedupe               bool
 	n                    world.Notification
 	ttl                  time.Duration
+	controls             string // the content filter's note: control characters stripped on the phone
 }
 
 func (o *outcome) fail(code int, rule, reason string) outcome {
@@ -93,6 +94,21 @@ func (e *Emulator) decide(s session, m *message) outcome {
 			o.dropReason = "app_message_id " + strconv.Quote(n.AppMessageID) + " was already pushed to this target; answered with success, not shown again"
 			return o
 		}
+	}
+	// OPPO documents no code for content it will not show (addendum §3.4):
+	// accepted, and the phone never shows it.
+	cv := e.w.CheckContent(app, world.Content{Title: n.Title, Body: n.Content, Payload: n.ActionParameters, More: []string{n.SubTitle}})
+	if cv.Rule != "" {
+		o.messageID = e.messageID(app)
+		if n.AppMessageID != "" {
+			e.remember(app, n.AppMessageID, target, o.messageID, now)
+		}
+		o.n = e.notification(app, &n, &dev, class, o.messageID)
+		o.dropRule, o.dropReason = cv.RuleID("oppo"), cv.Reason
+		return o
+	}
+	if cv.Controls > 0 {
+		o.controls = cv.ControlsReason()
 	}
 	if class == world.ClassPublic {
 		limit := app.Quota("public_daily_total", e.publicTotal(app))
@@ -424,5 +440,8 @@ func (e *Emulator) apply(s session, o *outcome, seq uint64) {
 		_ = e.w.Drop(o.device.ID, o.n, o.dropRule, o.dropReason, seq) // the phone may have been removed meanwhile
 	default:
 		_, _ = e.w.Deliver(o.device.ID, o.n, world.DeliverOptions{TTL: o.ttl, Request: seq})
+		if o.controls != "" {
+			e.w.Note(o.device.ID, o.n, "oppo.content.control-chars", o.controls, seq)
+		}
 	}
 }

@@ -12,6 +12,7 @@
 //	POST   /_pushsim/devices                   GET /_pushsim/devices[?vendor=&app=]
 //	GET    /_pushsim/devices/{id}              PATCH, DELETE ({id} may be the name)
 //	GET    /_pushsim/devices/{id}/shade
+//	POST   /_pushsim/devices/{id}/shade/{n}/tap  tap notification seq n: what opens, with which extras
 //	GET    /_pushsim/ledger?vendor=&app=&token=&verdict=&kind=&rule=&device=&message_id=&since=&limit=
 //	GET    /_pushsim/clock                     POST /_pushsim/clock/advance {"by":"90m"} | {"to":RFC3339}
 //	POST   /_pushsim/reset
@@ -99,6 +100,7 @@ func (a *API) routes() {
 	a.HandleFunc("PATCH", "/devices/{id}", a.patchDevice)
 	a.HandleFunc("DELETE", "/devices/{id}", a.deleteDevice)
 	a.HandleFunc("GET", "/devices/{id}/shade", a.shade)
+	a.HandleFunc("POST", "/devices/{id}/shade/{n}/tap", a.tap)
 	a.HandleFunc("GET", "/ledger", a.ledger)
 	a.HandleFunc("GET", "/clock", a.clock)
 	a.HandleFunc("POST", "/clock/advance", a.advance)

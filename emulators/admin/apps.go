@@ -55,7 +55,7 @@ func (a *API) createApp(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, "name", "name is required")
 		return
 	}
-	if !checkChannels(w, app.Channels) {
+	if !checkChannels(w, app.Channels) || !checkManifest(w, app.Manifest, &app.Package) {
 		return
 	}
 	v.DemoApp(&app)
@@ -105,6 +105,7 @@ type appPatch struct {
 	Quotas           map[string]*int    `json:"quotas"`
 	Settings         map[string]*string `json:"settings"`
 	Extra            map[string]*string `json:"extra"`
+	Manifest         opt[string]        `json:"manifest"` // AndroidManifest.xml text; "" removes it
 }
 
 func (a *API) patchApp(w http.ResponseWriter, r *http.Request) {
@@ -128,6 +129,10 @@ func (a *API) patchApp(w http.ResponseWriter, r *http.Request) {
 	set(&app.Secret, p.Secret)
 	set(&app.Package, p.Package)
 	set(&app.News, p.News)
+	if p.Manifest.Set && !checkManifest(w, p.Manifest.V, &app.Package) {
+		return
+	}
+	set(&app.Manifest, p.Manifest)
 	for _, c := range p.Channels {
 		if i := slices.IndexFunc(app.Channels, func(o world.Channel) bool { return o.ID == c.ID }); i >= 0 {
 			app.Channels[i] = c

@@ -44,6 +44,7 @@ type App struct {
 	Quotas     map[string]int    `json:"quotas,omitempty"`
 	Settings   map[string]string `json:"settings,omitempty"`
 	Extra      map[string]string `json:"extra,omitempty"`
+	Manifest   string            `json:"manifest,omitempty"` // the app's AndroidManifest.xml (plain XML); "" = android.DefaultManifest
 }
 
 // Channel returns the registered channel with that id.

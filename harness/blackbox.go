@@ -233,7 +233,7 @@ type DriverConfig struct {
 	Schema    string `json:"schema"`
 	Emulators string `json:"emulators"`
 	// Certificates in the dispatcher's certificates-file shape.
-	Certificates []push.Certificate `json:"certificates"`
+	Certificates []CertificateDoc `json:"certificates"`
 	// Scenarios map each scenario onto its slot.
 	Scenarios []DriverScenario `json:"scenarios"`
 }
@@ -249,10 +249,7 @@ type DriverScenario struct {
 
 // Config is the plan's driver configuration.
 func (p *Plan) Config() DriverConfig {
-	c := DriverConfig{Schema: DriverConfigSchema, Emulators: p.url, Certificates: p.Certificates(), Scenarios: []DriverScenario{}}
-	if c.Certificates == nil {
-		c.Certificates = []push.Certificate{}
-	}
+	c := DriverConfig{Schema: DriverConfigSchema, Emulators: p.url, Certificates: certDocs(p.Certificates()), Scenarios: []DriverScenario{}}
 	for _, sl := range p.slots {
 		ds := DriverScenario{ID: sl.s.ID, Slot: sl.index, BaseURL: sl.base, Skip: sl.skip}
 		for _, cert := range sl.certs {
@@ -267,10 +264,7 @@ func (p *Plan) Config() DriverConfig {
 // format ({"certificates": [...]}; JSON is YAML too), for `pushsim
 // dispatcher --certs`.
 func (p *Plan) CertificatesFile() ([]byte, error) {
-	certs := p.Certificates()
-	if certs == nil {
-		certs = []push.Certificate{}
-	}
+	certs := certDocs(p.Certificates())
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
@@ -279,6 +273,34 @@ func (p *Plan) CertificatesFile() ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// CertificateDoc is a certificate as the dispatcher's certificates file
+// writes it (push.Certificate's keys; click as {type, target}).
+type CertificateDoc map[string]any
+
+func certDocs(certs []push.Certificate) []CertificateDoc {
+	out := make([]CertificateDoc, 0, len(certs))
+	for _, c := range certs {
+		b, err := json.Marshal(c)
+		if err != nil {
+			continue // a certificate is plain strings and numbers
+		}
+		var m CertificateDoc
+		if json.Unmarshal(b, &m) != nil {
+			continue
+		}
+		delete(m, "click")
+		if c.Click.Type != "" || c.Click.Target != "" {
+			click := map[string]string{"type": c.Click.Type}
+			if c.Click.Target != "" {
+				click["target"] = c.Click.Target
+			}
+			m["click"] = click
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // BlackBoxSkip says why a scenario cannot run against a black-box target,

@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
@@ -12,6 +14,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 
 	"github.com/pushsim/pushsim/dispatcher/push"
+	"github.com/pushsim/pushsim/emulators/faults"
 )
 
 // The scenario format is decoded strictly: an unknown key, a wrong type or a
@@ -257,7 +260,7 @@ func (f *Form) UnmarshalYAML(node ast.Node) error {
 }
 
 // stepKinds are the step actions, in the order the README lists them.
-var stepKinds = []string{"login", "logout", "kick", "foreground", "background", "send", "push", "request", "advance", "at", "phone", "expect"}
+var stepKinds = []string{"login", "logout", "kick", "foreground", "background", "token", "send", "push", "request", "advance", "at", "phone", "fault", "expect"}
 
 // UnmarshalYAML reads a step: a mapping with exactly one action key.
 func (s *Step) UnmarshalYAML(node ast.Node) error {
@@ -293,6 +296,8 @@ func (s *Step) UnmarshalYAML(node ast.Node) error {
 		s.Foreground, err = decodeSession(v)
 	case "background":
 		s.Background, err = decodeSession(v)
+	case "token":
+		s.Token, err = decodeSession(v)
 	case "send":
 		s.Send = new(SendStep)
 		err = strict(v, s.Send)
@@ -313,6 +318,8 @@ func (s *Step) UnmarshalYAML(node ast.Node) error {
 		err = s.At.UnmarshalYAML(v)
 	case "phone":
 		err = strict(v, &s.Phone)
+	case "fault":
+		s.Fault, err = decodeFault(v)
 	case "expect":
 		s.Expect = new(Expects)
 		err = s.Expect.UnmarshalYAML(v)
@@ -320,6 +327,42 @@ func (s *Step) UnmarshalYAML(node ast.Node) error {
 		return errAt(kv, "unknown step %q (want one of: %s)", s.Kind, strings.Join(stepKinds, ", "))
 	}
 	return err
+}
+
+func decodeFault(node ast.Node) (*FaultStep, error) {
+	f := &FaultStep{Line: lineOf(node)}
+	if s, ok := scalarText(node); ok {
+		if s != "clear" {
+			return nil, errAt(node, "fault: a rule {vendor, action, code, ...}, a list of them, or clear")
+		}
+		f.Clear = true
+		return f, nil
+	}
+	items := []ast.Node{node}
+	if seq, ok := unwrap(node).(*ast.SequenceNode); ok {
+		items = seq.Values
+	}
+	for _, item := range items {
+		var v any
+		if err := yaml.NodeToValue(item, &v); err != nil {
+			return nil, errAt(item, "fault: %v", err)
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, errAt(item, "fault: %v", err)
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		var r faults.Rule
+		if err := dec.Decode(&r); err != nil {
+			return nil, errAt(item, "fault: %v (keys: vendor, app, path, token, share, times, after, action, code, status, retry_after, latency)", err)
+		}
+		if err := r.Validate(); err != nil {
+			return nil, errAt(item, "fault: %v", err)
+		}
+		f.Rules = append(f.Rules, r)
+	}
+	return f, nil
 }
 
 func decodeSession(node ast.Node) (*SessionStep, error) {

@@ -156,6 +156,8 @@ type runner struct {
 	seenShade  map[string]int // phone → highest Seq observed
 
 	unplug func() // takes the world off a black-box plan's listener
+
+	crowdPhones map[string]bool
 }
 
 type appState struct {
@@ -265,7 +267,14 @@ func (r *runner) setup() error {
 			return fmt.Errorf("phone %s: %w", spec.Name, err)
 		}
 		r.phones[spec.Name] = &phoneState{spec: spec, device: d}
-		r.event(reports.EventNote, fmt.Sprintf("phone %s (%s/%s, Android API %d, user %q)", spec.Name, spec.Vendor, spec.App, d.Android, spec.User), "token "+token)
+		if !r.inCrowd(spec.Name) {
+			r.event(reports.EventNote, fmt.Sprintf("phone %s (%s/%s, Android API %d, user %q)", spec.Name, spec.Vendor, spec.App, d.Android, spec.User), "token "+token)
+		}
+	}
+	for _, name := range sortedKeys(r.s.crowds) {
+		c := r.s.crowds[name]
+		p := r.phones[c[0]].spec
+		r.event(reports.EventNote, fmt.Sprintf("%d phones %s … %s (%s/%s, Android API %d, users %s …)", len(c), c[0], c[len(c)-1], p.Vendor, p.App, r.phones[c[0]].device.Android, p.User), "")
 	}
 	r.env = &Env{
 		Server: r.srv, Clock: r.clock, HTTPClient: r.hc, Certificates: certs, Seed: seed,
@@ -347,10 +356,22 @@ func buildApps(srv *emulators.Server, s *Scenario, baseURL func(string) string, 
 	return apps, certs, nil
 }
 
+func (r *runner) inCrowd(phone string) bool {
+	if r.crowdPhones == nil {
+		r.crowdPhones = map[string]bool{}
+		for _, c := range r.s.crowds {
+			for _, p := range c {
+				r.crowdPhones[p] = true
+			}
+		}
+	}
+	return r.crowdPhones[phone]
+}
+
 func (r *runner) needsDispatcher() bool {
 	return slices.ContainsFunc(r.s.Steps, func(st Step) bool {
 		switch st.Kind {
-		case "login", "logout", "kick", "foreground", "background", "send":
+		case "login", "logout", "kick", "foreground", "background", "token", "send":
 			return true
 		}
 		return false
@@ -391,7 +412,7 @@ func (r *runner) app(name, vendor string) *appState {
 
 func (r *runner) do(st *Step) error {
 	switch st.Kind {
-	case "login", "logout", "kick", "foreground", "background":
+	case "login", "logout", "kick", "foreground", "background", "token":
 		return r.session(st.Kind, st.session())
 	case "send":
 		return r.send(st.Send)
@@ -426,27 +447,87 @@ func (r *runner) do(st *Step) error {
 				return err
 			}
 		}
+	case "fault":
+		return r.fault(st.Fault)
 	case "expect":
 		r.check(*st.Expect)
 	}
 	return nil
 }
 
+// fault adds (or clears) fault rules on the scenario's emulators.
+func (r *runner) fault(f *FaultStep) error {
+	set := r.srv.Faults()
+	if f.Clear {
+		set.Clear()
+		r.event(reports.EventStep, "fault: clear every rule", "")
+		return nil
+	}
+	rules := slices.Clone(f.Rules)
+	var parts []string
+	for i := range rules {
+		tok, err := expand(rules[i].Token, r.exprEnv(rules[i].Vendor, nil))
+		if err != nil {
+			return err
+		}
+		rules[i].Token = tok
+		b, _ := json.Marshal(rules[i])
+		parts = append(parts, string(b))
+	}
+	if _, err := set.Add(rules...); err != nil {
+		return fmt.Errorf("fault: %w", err)
+	}
+	r.event(reports.EventStep, fmt.Sprintf("fault: %d rule(s)", len(rules)), strings.Join(parts, "\n"))
+	return nil
+}
+
 func (r *runner) session(kind string, ss *SessionStep) error {
-	p := r.phones[ss.Phone]
+	crowd := r.s.crowds[ss.Phone]
+	if crowd == nil {
+		return r.sessionOne(kind, ss, ss.Phone, true)
+	}
+	// A crowd: one trace line for all of its phones.
+	for _, name := range crowd {
+		if err := r.sessionOne(kind, ss, name, false); err != nil {
+			return err
+		}
+	}
+	summary := fmt.Sprintf("%s the %d phones of %s (%s … %s)", kind, len(crowd), ss.Phone, crowd[0], crowd[len(crowd)-1])
+	if kind == "background" {
+		summary += fmt.Sprintf(", unread %d", ss.Unread)
+	}
+	r.event(reports.EventStep, summary, "")
+	return nil
+}
+
+func (r *runner) sessionOne(kind string, ss *SessionStep, phone string, trace bool) error {
+	p := r.phones[phone]
 	user := ss.User
 	if user == "" {
 		user = p.spec.User
 	}
 	var err error
 	summary := fmt.Sprintf("%s %s (user %s)", kind, p.spec.Name, user)
+	report := func() error {
+		token := p.device.Token
+		if ss.Token != "" {
+			app := r.app(p.spec.App, p.spec.Vendor)
+			if token, err = expand(ss.Token, r.exprEnv(p.spec.Vendor, app)); err != nil {
+				return err
+			}
+			summary += ", token " + cut(token, 24)
+		}
+		app := r.app(p.spec.App, p.spec.Vendor)
+		summary += fmt.Sprintf(", token reported under business id %d", app.cert.BusinessID)
+		return r.disp.ReportToken(user, p.spec.Name, app.cert.BusinessID, token)
+	}
 	switch kind {
 	case "login":
 		if err = r.disp.Login(user, p.spec.Name); err == nil && !ss.NoToken {
-			app := r.app(p.spec.App, p.spec.Vendor)
-			err = r.disp.ReportToken(user, p.spec.Name, app.cert.BusinessID, p.device.Token)
-			summary += fmt.Sprintf(", token reported under business id %d", app.cert.BusinessID)
+			err = report()
 		}
+	case "token":
+		err = report()
 	case "logout":
 		err = r.disp.Logout(user, p.spec.Name)
 	case "kick":
@@ -457,7 +538,9 @@ func (r *runner) session(kind string, ss *SessionStep) error {
 		err = r.disp.Background(user, p.spec.Name, ss.Unread)
 		summary += fmt.Sprintf(", unread %d", ss.Unread)
 	}
-	r.event(reports.EventStep, summary, "")
+	if trace {
+		r.event(reports.EventStep, summary, "")
+	}
 	if err != nil {
 		return fmt.Errorf("%s %s: %w", kind, p.spec.Name, err)
 	}
@@ -467,7 +550,14 @@ func (r *runner) session(kind string, ss *SessionStep) error {
 func (r *runner) send(m *SendStep) error {
 	msg := dispatcher.Message{
 		From: m.From, FromName: m.FromName, To: m.To, Group: m.Group, GroupName: m.GroupName,
-		Members: m.Members, Type: m.Type, Disable: m.Disable, OPPOChannel: m.OPPOChannel, Sound: m.Sound,
+		Type: m.Type, Disable: m.Disable, OPPOChannel: m.OPPOChannel, Sound: m.Sound,
+	}
+	for _, u := range m.Members {
+		if strings.Contains(u, "*") {
+			msg.Members = append(msg.Members, crowdUsers(r.s, u)...)
+		} else {
+			msg.Members = append(msg.Members, u)
+		}
 	}
 	var err error
 	env := r.exprEnv("", nil)

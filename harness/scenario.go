@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/pushsim/pushsim/dispatcher/push"
+	"github.com/pushsim/pushsim/emulators/faults"
 )
 
 // DefaultStart is when a scenario's virtual clock starts unless it says otherwise:
@@ -41,6 +42,9 @@ type Scenario struct {
 	Line int `yaml:"-"`
 	// Source is the file's text.
 	Source string `yaml:"-"`
+
+	// crowds maps a crowd's name (a phone with count) to its phones.
+	crowds map[string][]string
 }
 
 // Given is the world before the first step.
@@ -96,7 +100,11 @@ type PhoneSpec struct {
 	PhoneChannels    []string `yaml:"phone_channels"`
 	Uninstalled      bool     `yaml:"uninstalled"`
 	Test             bool     `yaml:"test"`
-	Line             int      `yaml:"-"`
+	// Count makes a crowd: Count phones named <name>-1 … <name>-N whose
+	// users are <user>-1 … <user>-N. A session step naming the crowd acts
+	// on each of its phones.
+	Count int `yaml:"count"`
+	Line  int `yaml:"-"`
 }
 
 // CertOverride is a partial push.Certificate: only the keys written in the
@@ -119,13 +127,25 @@ type Step struct {
 	Kick       *SessionStep
 	Foreground *SessionStep
 	Background *SessionStep
+	Token      *SessionStep
 	Send       *SendStep
 	Push       *PushStep
 	Request    *RequestStep
 	Advance    *Duration
 	At         *Time
 	Phone      map[string]PhoneChange
+	Fault      *FaultStep
 	Expect     *Expects
+}
+
+// FaultStep injects faults into the emulators (emulators/faults): one rule
+// or a list of them with the keys of POST /_pushsim/faults (vendor, app,
+// path, token, share, times, after, action, code, status, retry_after,
+// latency), or `fault: clear` to remove every rule.
+type FaultStep struct {
+	Clear bool
+	Rules []faults.Rule
+	Line  int
 }
 
 // SessionStep names a phone (and its user) for login, logout, kick,
@@ -137,10 +157,15 @@ type SessionStep struct {
 	Unread int    `yaml:"unread"` // background only
 	// NoToken skips reporting the phone's token after login.
 	NoToken bool `yaml:"no_token"`
-	Line    int  `yaml:"-"`
+	// Token is the token reported (login, token) instead of the phone's
+	// own; ${tokens(1)} is one the vendor never issued.
+	Token string `yaml:"token"`
+	Line  int    `yaml:"-"`
 }
 
 // SendStep is an IM message handed to the dispatcher (dispatcher.Message).
+// A member with a * (member-*) stands for the users of every phone whose
+// user matches it.
 type SendStep struct {
 	ID          string     `yaml:"id"`
 	From        string     `yaml:"from"`

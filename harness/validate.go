@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -109,6 +110,35 @@ func validate(s *Scenario) error {
 		}
 	}
 
+	// crowds: a phone with count stands for that many
+	var expanded []PhoneSpec
+	for _, p := range s.Given.Phones {
+		if p.Count == 0 {
+			expanded = append(expanded, p)
+			continue
+		}
+		switch {
+		case p.Count < 0 || p.Count > maxCrowd:
+			return at(p.Line, "phone %q: count %d, want 1 to %d", p.Name, p.Count, maxCrowd)
+		case p.Token != "":
+			return at(p.Line, "phone %q: a crowd's phones get fresh tokens; drop token", p.Name)
+		}
+		if s.crowds == nil {
+			s.crowds = map[string][]string{}
+		}
+		for i := 1; i <= p.Count; i++ {
+			q := p
+			q.Count = 0
+			q.Name = p.Name + "-" + strconv.Itoa(i)
+			if p.User != "" {
+				q.User = p.User + "-" + strconv.Itoa(i)
+			}
+			expanded = append(expanded, q)
+			s.crowds[p.Name] = append(s.crowds[p.Name], q.Name)
+		}
+	}
+	s.Given.Phones = expanded
+
 	// phones
 	phones := map[string]*PhoneSpec{}
 	for i := range s.Given.Phones {
@@ -171,17 +201,32 @@ func validate(s *Scenario) error {
 	for i := range s.Steps {
 		st := &s.Steps[i]
 		switch st.Kind {
-		case "login", "logout", "kick", "foreground", "background":
+		case "login", "logout", "kick", "foreground", "background", "token":
 			ss := st.session()
-			p, err := phone(st.Line, ss.Phone)
-			if err != nil {
-				return err
+			members := s.crowds[ss.Phone]
+			if members == nil {
+				members = []string{ss.Phone}
+			} else if ss.User != "" || ss.Token != "" {
+				return at(st.Line, "%s: %q is a crowd: its phones have their own users and tokens", st.Kind, ss.Phone)
 			}
-			if ss.User == "" {
+			for _, name := range members {
+				p, err := phone(st.Line, name)
+				if err != nil {
+					return err
+				}
+				if ss.User == "" && p.User == "" {
+					return at(st.Line, "%s: phone %q has no user; give the phone a user or the step one", st.Kind, p.Name)
+				}
+			}
+			if ss.User == "" && len(members) == 1 {
+				p, _ := phone(st.Line, members[0])
 				ss.User = p.User
 			}
-			if ss.User == "" {
-				return at(st.Line, "%s: phone %q has no user; give the phone a user or the step one", st.Kind, p.Name)
+			if ss.Token != "" && st.Kind != "login" && st.Kind != "token" {
+				return at(st.Line, "token is only for login and token steps")
+			}
+			if err := checkExpr(st.Line, ss.Token); err != nil {
+				return err
 			}
 			if ss.Unread != 0 && st.Kind != "background" {
 				return at(st.Line, "unread is only for background")
@@ -200,6 +245,11 @@ func validate(s *Scenario) error {
 				return at(st.Line, "send has both to and group; pick one")
 			case m.Group != "" && len(m.Members) == 0:
 				return at(st.Line, "a group send needs members")
+			}
+			for _, u := range m.Members {
+				if strings.Contains(u, "*") && len(crowdUsers(s, u)) == 0 {
+					return at(st.Line, "member %q matches no phone's user", u)
+				}
 			}
 			if m.ID != "" {
 				sends[m.ID] = true
@@ -386,6 +436,23 @@ func validateExpect(e Expect, phone func(int, string) (*PhoneSpec, error), check
 	return nil
 }
 
+// maxCrowd bounds a crowd (count) of phones.
+const maxCrowd = 100000
+
+// crowdUsers expands a member with a * into the users of the phones that
+// match it, in phone order.
+func crowdUsers(s *Scenario, pattern string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range s.Given.Phones {
+		if p.User != "" && !seen[p.User] && globMatch(pattern, p.User) {
+			seen[p.User] = true
+			out = append(out, p.User)
+		}
+	}
+	return out
+}
+
 // session returns a session step's spec.
 func (s *Step) session() *SessionStep {
 	switch s.Kind {
@@ -399,6 +466,8 @@ func (s *Step) session() *SessionStep {
 		return s.Foreground
 	case "background":
 		return s.Background
+	case "token":
+		return s.Token
 	}
 	return nil
 }

@@ -202,3 +202,6 @@ func VendorOf(s *Scenario) string { return s.vendor() }
 
 // AreaOf is the scenario's row in the vendor × area matrix.
 func AreaOf(s *Scenario) string { return area(s) }
+
+// globMatch matches names against a glob where * crosses any character.
+var globMatch = catalogue.Glob

@@ -153,7 +153,11 @@ func runSuite(cmd *cobra.Command, o runOptions) error {
 	}
 	selected := harness.Select(all, o.sel)
 	if !o.sel.Empty() {
-		loadErrs = slices.DeleteFunc(loadErrs, func(e *harness.LoadError) bool { return !selectsFile(o.sel, e.File) })
+		kept := slices.DeleteFunc(slices.Clone(loadErrs), func(e *harness.LoadError) bool { return !selectsFile(o.sel, e.File) })
+		if n := len(loadErrs) - len(kept); n > 0 {
+			fmt.Fprintf(stderr, "pushsim: %d malformed scenario file(s) outside the selection are not reported\n", n)
+		}
+		loadErrs = kept
 	}
 
 	if o.printCerts {
@@ -248,10 +252,11 @@ func targetKind(t string) (string, error) {
 	return "", fmt.Errorf("--target %q: want builtin, http://HOST:PORT or exec:'COMMAND'", t)
 }
 
-// selectsFile keeps a malformed file in a selected run when its folder is
-// a selected vendor (it cannot be matched on what it failed to declare).
+// selectsFile keeps a malformed file in a selected run when the selection
+// is by vendor only and its folder is one of them: it cannot be matched on
+// the rules, labels or id it failed to declare.
 func selectsFile(sel harness.Selection, file string) bool {
-	return len(sel.Vendors) == 0 || catalogue.MatchAny(sel.Vendors, vendorOfFile(file))
+	return len(sel.Rules)+len(sel.Labels)+len(sel.IDs) == 0 && catalogue.MatchAny(sel.Vendors, vendorOfFile(file))
 }
 
 // startTarget prepares the dispatcher under test. For http and exec targets

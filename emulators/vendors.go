@@ -1,6 +1,7 @@
 package emulators
 
 import (
+	"github.com/pushsim/pushsim/emulators/apns"
 	"github.com/pushsim/pushsim/emulators/fcm"
 	"github.com/pushsim/pushsim/emulators/huawei"
 	"github.com/pushsim/pushsim/emulators/meizu"
@@ -19,4 +20,5 @@ var vendorBuilders = []func(*world.World) world.Vendor{
 	vivo.New,
 	fcm.New,
 	meizu.New,
+	apns.New,
 }

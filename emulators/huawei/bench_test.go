@@ -33,7 +33,7 @@ func newBenchWorld(tb testing.TB) *benchWorld {
 	w := world.New(world.Options{Clock: clock, Seed: 1, LedgerCap: 16, ShadeCap: 16})
 	v := huawei.New(w)
 	a := world.App{Vendor: "huawei", Name: "chat", Privileges: []string{huawei.PrivSelfClassification},
-		Quotas: map[string]int{"device_daily": -1, "oauth_tokens_per_5min": 1 << 30}}
+		Quotas: map[string]int{"device_daily": -1, "oauth_tokens_per_5min": 1 << 30, "qps": 0}} // qps 0: the frozen clock would hit flow control
 	v.DemoApp(&a)
 	app, err := w.AddApp(a)
 	if err != nil {

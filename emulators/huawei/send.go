@@ -42,6 +42,9 @@ func (e *Emulator) serveSend(w http.ResponseWriter, r *http.Request, appID strin
 		e.reject(w, &entry, app, p, rid)
 		return
 	}
+	if e.flowControlled(w, &entry, app, rid, now) {
+		return
+	}
 	if readErr != nil {
 		e.reject(w, &entry, app, &problem{codeTooBig, RuleMessageSize, fmt.Sprintf("the request body exceeds %d bytes", maxSendBody)}, rid)
 		return

@@ -66,3 +66,13 @@ func TokenExpired(token string) bool { return strings.Contains(token, MagicExpir
 
 // TokenUninstalled reports whether a token carries the UNINSTALLED magic word.
 func TokenUninstalled(token string) bool { return strings.Contains(token, MagicUninstalled) }
+
+// FaultRuleOf is the rule each vendor lists for the faults injected into
+// its requests, so that ledger entries naming it are in the catalogue.
+func FaultRuleOf(vendor string) Rule {
+	return Rule{
+		ID: FaultRule(vendor), Vendor: vendor, Level: INFO, Confidence: "documented",
+		Statement: "A fault injected through /_pushsim/faults, a scenario's fault step or a magic token (QUOTA, SLOW) answered or disturbed this request instead of the vendor's own rules",
+		Source:    "pushsim: emulators/faults",
+	}
+}

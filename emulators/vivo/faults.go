@@ -98,3 +98,6 @@ func (e *Emulator) FaultTarget(r *http.Request, body []byte) (string, []string) 
 	}
 	return app, tokens
 }
+
+// Injected faults name a rule of this vendor (world.FaultRuleOf).
+func init() { rules = append(rules, world.FaultRuleOf(vendorName)) }

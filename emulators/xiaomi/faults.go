@@ -103,3 +103,6 @@ func (e *Emulator) faultApp(r *http.Request) *world.App {
 	a, _ := e.w.FindApp(vendorName, func(a *world.App) bool { return a.Secret == secret })
 	return a
 }
+
+// Injected faults name a rule of this vendor (world.FaultRuleOf).
+func init() { rules = append(rules, world.FaultRuleOf(vendorName)) }

@@ -14,7 +14,7 @@ const (
 	ClickComponent = "component" // an activity class of the app, started explicitly
 	ClickAction    = "action"    // an intent action, resolved among the app's intent filters
 	ClickIntent    = "intent"    // an intent URI, read by Intent.parseUri
-	ClickURL       = "url"       // http(s): the browser; another scheme: an ACTION_VIEW deep link
+	ClickURL       = "url"       // http(s): the browser; intent: an intent URI; another scheme: an ACTION_VIEW deep link
 	ClickCallback  = "callback"  // handed to the app's push SDK callback: the app's code decides
 )
 
@@ -173,6 +173,11 @@ func Resolve(m *Manifest, c Click, opt Options) Launch {
 		if target == "" {
 			return nothing(RuleBrowser, "the click names no URL")
 		}
+		if strings.HasPrefix(target, "intent:") || strings.HasPrefix(target, "android-app:") {
+			// An app page given as a URL (Meizu clickType 2, OPPO type 5)
+			// is read by Intent.parseUri like any intent URI.
+			return Resolve(m, Click{Kind: ClickIntent, Target: c.Target, Extras: c.Extras}, opt)
+		}
 		if u.Scheme == "http" || u.Scheme == "https" {
 			l := base
 			l.Opens, l.URL, l.Rule = OpensBrowser, target, RuleBrowser
@@ -316,6 +321,18 @@ func start(m *Manifest, a *Activity, in *Intent, opt Options, base Launch) Launc
 		base.Alias = a.Name
 	}
 	l := base
+	if in.Component != nil && in.HasData() && len(a.Filters) > 0 {
+		matched := false
+		for i := range a.Filters {
+			if a.Filters[i].matchData(in).OK {
+				matched = true
+				break
+			}
+		}
+		if !matched {
+			l.Notes = append(l.Notes, fmt.Sprintf("the component is explicit, so Android opens %s whatever its intent filters say; but its data %s matches none of them, so code that reads getIntent().getData() may not expect it", a.Name, in.Data))
+		}
+	}
 	l.Opens, l.Rule = OpensActivity, RuleResolves
 	l.Activity = act.Name
 	l.LaunchMode = act.LaunchMode

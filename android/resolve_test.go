@@ -104,6 +104,15 @@ func TestResolveLaunchDetails(t *testing.T) {
 	}
 }
 
+func TestResolveExplicitComponentIgnoresFilters(t *testing.T) {
+	m := tuikit(t)
+	wrong := strings.Replace(guideIntent, "scheme=pushscheme", "scheme=pushschema", 1)
+	l := android.Resolve(m, android.Click{Kind: android.ClickIntent, Target: wrong}, android.Options{Starter: android.StarterFor("xiaomi", "")})
+	if l.Opens != android.OpensActivity || len(l.Notes) != 1 || !strings.Contains(l.Notes[0], "pushschema://") {
+		t.Errorf("explicit component with a wrong scheme = %+v", l)
+	}
+}
+
 func TestResolveManifestProblems(t *testing.T) {
 	m, err := android.ParseManifest([]byte(`<manifest xmlns:android="http://schemas.android.com/apk/res/android" package="a.b"><uses-sdk android:targetSdkVersion="33"/><application>
 <activity android:name=".Main"><intent-filter><action android:name="android.intent.action.MAIN"/><category android:name="android.intent.category.LAUNCHER"/></intent-filter></activity>

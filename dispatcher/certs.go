@@ -55,7 +55,9 @@ func (e *CertError) Error() string {
 // names are those of push.Certificate's tags (click is {type, target}).
 // Each certificate is validated (see ValidateCertificates); every problem
 // is reported with file:line. An FCM service_account that does not start
-// with '{' is read as a file path relative to this file.
+// with '{' is read as a file path relative to this file; so is manifest
+// (the app's AndroidManifest.xml or .apk), and a click action that would
+// open nothing on a phone with that manifest is a problem (CheckClick).
 func LoadCertificates(path string) ([]push.Certificate, error) {
 	data, err := readLimited(path)
 	if err != nil {
@@ -144,7 +146,7 @@ func ParseCertificates(name string, data []byte) ([]push.Certificate, error) {
 			}
 			c.ServiceAccount = string(sa)
 		}
-		for _, p := range certProblems(&c) {
+		for _, p := range append(certProblems(&c), manifestProblems(&c, dir)...) {
 			errs = append(errs, &CertError{File: name, Line: fieldLine(fields, p.field, item), Index: i, Field: p.field, Msg: p.msg})
 		}
 		certs = append(certs, c)

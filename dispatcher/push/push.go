@@ -109,6 +109,9 @@ type Certificate struct {
 	PushMode       int               `json:"push_mode,omitempty" yaml:"push_mode,omitempty"`
 	Sound          string            `json:"sound,omitempty" yaml:"sound,omitempty"`
 	Settings       map[string]string `json:"settings,omitempty" yaml:"settings,omitempty"`
+	// Manifest is the app's AndroidManifest.xml or .apk (a path; in a
+	// certificates file, relative to it): Click is checked against it at load.
+	Manifest string `json:"manifest,omitempty" yaml:"manifest,omitempty"`
 }
 
 // Options are what a vendor client takes besides its certificate.

@@ -1,6 +1,7 @@
 package meizu_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strings"
@@ -359,7 +360,7 @@ var _ = Describe("Meizu pushByPushId", func() {
 		It("answers a broken form, a body that is not UTF-8 and an oversized body with 1005", func() {
 			for body, rule := range map[string]string{
 				"appId=%zz":                         "meizu.request.form",
-				"appId=1&messageJson=%ff%fe":        "meizu.request.form",
+				"appId=1&pushIds=%ff%fe":            "meizu.request.form",
 				"x=" + strings.Repeat("a", 600<<10): "meizu.request.size",
 			} {
 				status, r := f.postRaw(meizu.PathPushByPushID, body)
@@ -400,5 +401,65 @@ var _ = Describe("Meizu pushByPushId", func() {
 			Expect(f.lastRequest().Verdict).To(Equal(world.VerdictNotShown))
 			Expect(f.pushTo(meizu.PathPassThroughByPushID, "pushIds", p.Token, map[string]any{"content": strings.Repeat("x", 2001)}).Code).To(Equal("1005"))
 		})
+	})
+})
+
+var _ = Describe("Meizu faults", func() {
+	var (
+		f     *fixture
+		alice world.Device
+	)
+	BeforeEach(func() {
+		f = newFixture(nil)
+		alice = f.phone("alice")
+	})
+
+	DescribeTable("answers generic fault codes in Meizu's envelope",
+		func(code, want string, perTarget bool) {
+			fa := f.srv.Vendor("meizu").(world.FaultAnswerer)
+			form := f.signed(map[string]string{"pushIds": alice.Token + ",x", "messageJson": text(private("hi"))})
+			req, err := http.NewRequest(http.MethodPost, meizu.PathPushByPushID, strings.NewReader(form.Encode()))
+			Expect(err).NotTo(HaveOccurred())
+			status, h, b := fa.FaultAnswer(code, req)
+			Expect(status).To(Equal(http.StatusOK))
+			Expect(h.Get("Content-Type")).To(HavePrefix("application/json"))
+			var r reply
+			Expect(json.Unmarshal(b, &r)).To(Succeed(), string(b))
+			if perTarget {
+				Expect(r.Code).To(Equal("200"))
+				Expect(r.MsgID).NotTo(BeEmpty())
+				Expect(r.failed()).To(Equal(map[string][]string{want: {alice.Token, "x"}}))
+				return
+			}
+			Expect(r.Code).To(Equal(want))
+			Expect(r.Message).To(Equal(meizu.Text(want)))
+			Expect(string(r.Value)).To(Equal(`""`))
+		},
+		Entry("rate", world.FaultRate, "110010", false),
+		Entry("quota", world.FaultQuota, "110019", false),
+		Entry("unavailable", world.FaultUnavailable, "1003", false),
+		Entry("auth-expired", world.FaultAuthExpired, "1006", false),
+		Entry("token-invalid", world.FaultTokenInvalid, "110002", true),
+		Entry("a per-target code", "520", "520", true),
+		Entry("a request-level code", "110009", "110009", false),
+	)
+
+	It("names the app and the targets of a request", func() {
+		body := f.signed(map[string]string{"alias": "a, b", "messageJson": "{}"}).Encode()
+		req, _ := http.NewRequest(http.MethodPost, meizu.PathPushByAlias, strings.NewReader(body))
+		app, targets := f.srv.Vendor("meizu").(world.FaultTargeter).FaultTarget(req, []byte(body))
+		Expect(app).To(Equal("chat"))
+		Expect(targets).To(Equal([]string{"a", "b"}))
+	})
+
+	It("answers a push carrying the QUOTA magic word with 110019, and treats EXPIRED and UNINSTALLED tokens as unregistered", func() {
+		r := f.push(alice.Token+",QUOTA", private("hi"))
+		Expect(r.Code).To(Equal("110019"))
+		Expect(f.lastRequest().Rule).To(Equal("meizu.fault.injected"))
+
+		gone := f.phone("gone", func(d *world.Device) { d.Token = "UNINSTALLED-1" })
+		r = f.push(alice.Token+",EXPIRED-2,"+gone.Token, private("hi"))
+		Expect(r.failed()).To(Equal(map[string][]string{"110002": {"EXPIRED-2", gone.Token}}))
+		Expect(f.shade("alice").Shown).To(HaveLen(1))
 	})
 })

@@ -61,11 +61,14 @@ func appendSuccess(b []byte, msgID string, failed []targetCode) []byte {
 
 // appendError writes a request-level error: {"code":"1006","message":"签名认证失败",
 // "value":"","redirect":""}, as the README's examples show.
-func appendError(b []byte, code string) []byte {
+func appendError(b []byte, code string) []byte { return appendErrorText(b, code, Text(code)) }
+
+// appendErrorText is appendError with another message.
+func appendErrorText(b []byte, code, message string) []byte {
 	b = append(b, `{"code":`...)
 	b = appendString(b, code)
 	b = append(b, `,"message":`...)
-	b = appendString(b, Text(code))
+	b = appendString(b, message)
 	return append(b, `,"value":"","redirect":""}`...)
 }
 

@@ -1,7 +1,5 @@
 package dispatcher
 
-import "unicode/utf8"
-
 // Limits are what the core needs to know about one vendor to shape and pace
 // its pushes. Every number is from vendor-facts; see vendorTable.
 type Limits struct {
@@ -15,6 +13,10 @@ type Limits struct {
 	// Badge: the vendor sets a badge number per push, so devices whose
 	// badges differ cannot share a request.
 	Badge bool
+	// Count is how the vendor counts Title and Body: CountRunes (every
+	// character 1, the default) or CountCJK2 (vivo's older rule, for an
+	// app whose vivo console still counts a CJK character 2).
+	Count string
 }
 
 // vendorTable is the one place that lists every vendor's limits.
@@ -29,7 +31,8 @@ type Limits struct {
 //     the stricter one is kept so nothing is refused); 1000 per
 //     unicast_batch; 5000 QPS (lowest tier); badge_message_count.
 //   - vivo: title ≤ 40 and content ≤ 100 characters, no CJK weighting (newer
-//     rule, addendum §1.6); list push up to 1000; 3000 QPS (lowest tier).
+//     rule, addendum §1.6; Count CountCJK2 and 40/100 for an app on the older
+//     rule, 20 CJK characters); list push up to 1000; 3000 QPS (lowest tier).
 //   - meizu: title 1–32, content 1–100; 100 pushIds; 200 QPS.
 //   - fcm: no per-field limit, only 4096 bytes per message; titles are cut
 //     at 100 and bodies at 1000 runes so that a CJK text stays under it
@@ -53,20 +56,7 @@ func VendorLimits(vendor string) (Limits, bool) {
 	return l, ok
 }
 
-// Truncate cuts s to at most n characters on a rune boundary; n ≤ 0 means
-// no limit. Bytes that are not UTF-8 count one each and are kept as they are.
-func Truncate(s string, n int) string {
-	if n <= 0 || len(s) <= n {
-		return s
-	}
-	count := 0
-	for i := 0; i < len(s); {
-		if count == n {
-			return s[:i]
-		}
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		count++
-	}
-	return s
-}
+// Truncate cuts s to at most n characters (runes) on a character
+// boundary (never inside an emoji sequence or a flag); n ≤ 0 means no
+// limit. Bytes that are not UTF-8 count one each and are kept as they are.
+func Truncate(s string, n int) string { return Cut(s, n, CountRunes) }

@@ -7,7 +7,10 @@ require (
 	github.com/spf13/cobra v1.10.2
 )
 
-require github.com/shogo82148/androidbinary v1.0.5 // indirect
+require (
+	github.com/shogo82148/androidbinary v1.0.5 // indirect
+	github.com/sideshow/apns2 v0.25.0 // indirect
+)
 
 require (
 	cel.dev/expr v0.23.1 // indirect

@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/http"
 	"slices"
-	"testing"
 	"time"
 
 	"github.com/pushsim/pushsim/emulators/localca"
@@ -43,11 +42,19 @@ func (s *Server) ListenTLS(l net.Listener, cfg *tls.Config) *http.Server {
 	return srv
 }
 
+// TB is what StartTLS needs of a test: *testing.T and Ginkgo's GinkgoT()
+// both have it.
+type TB interface {
+	Helper()
+	Fatal(args ...any)
+	Cleanup(func())
+}
+
 // StartTLS serves s over TLS on a loopback port until the test ends, with a
 // certificate for every vendor host from ca, and returns the address
 // ("127.0.0.1:port"). A client trusting ca.Pool() that dials this address
 // for a vendor's real host name reaches that vendor.
-func (s *Server) StartTLS(tb testing.TB, ca *localca.CA) string {
+func (s *Server) StartTLS(tb TB, ca *localca.CA) string {
 	tb.Helper()
 	cfg, err := ca.ServerConfig(s.TLSHosts())
 	if err != nil {

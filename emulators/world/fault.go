@@ -73,6 +73,6 @@ func FaultRuleOf(vendor string) Rule {
 	return Rule{
 		ID: FaultRule(vendor), Vendor: vendor, Level: INFO, Confidence: "documented",
 		Statement: "A fault injected through /_pushsim/faults, a scenario's fault step or a magic token (QUOTA, SLOW) answered or disturbed this request instead of the vendor's own rules",
-		Source:    "pushsim: emulators/faults",
+		Source:    "pushsim fault injection (emulators/faults), not a vendor-facts/ rule",
 	}
 }

@@ -144,6 +144,9 @@ func mergeLimits(base, o Limits) Limits {
 	if o.QPS != 0 {
 		base.QPS = o.QPS
 	}
+	if o.Count != "" {
+		base.Count = o.Count
+	}
 	base.Sound = base.Sound || o.Sound
 	base.Badge = base.Badge || o.Badge
 	return base

@@ -20,6 +20,7 @@ type Rule struct {
 // checked on the phone, not named by an outcome.
 const (
 	RuleTruncate     = "im.message.truncate"
+	RuleNoFilter     = "im.content.no-avoidable-filter"
 	RuleTokenReplace = "im.token.replace"
 )
 
@@ -45,6 +46,7 @@ func Rules() []Rule {
 		{RuleSoundOverride, "OfflinePushInfo's Android sound overrides the certificate's on Huawei, Xiaomi and FCM", "SHOULD", guide + "常见问题 (自定义推送的声音)", "documented"},
 		{RuleOPPOChannel, "The OPPO channel id comes from the message when set, else from the certificate; without one an Android 8+ OPPO phone shows nothing", "MUST", guide + "步骤7 setAndroidOPPOChannelID, 常见问题 1 (OPPO 手机)", "documented"},
 		{RuleTruncate, "Titles and bodies are cut to the vendor's limit on character boundaries, never refused for length", "SHOULD", guide + "步骤7 (OfflinePushInfo) with each vendor's field limits", "inferred"},
+		{RuleNoFilter, "The dispatcher never causes an accepted-not-shown for content it could have avoided: it drops control characters and bytes that are not UTF-8, cuts to the vendor's counting rule, and pushes a placeholder instead of a title or body with nothing to show", "SHOULD", guide + "常见问题 (按照流程接入完成，还是收不到离线推送: 厂商会过滤简单字符)", "inferred"},
 		{RuleGroupFanout, "A group message reaches every member's devices except the sender's, each decided on its own", "MUST", guide + "步骤7 (sendMessage to a groupID)", "documented"},
 		{RuleBatchPerVendor, "Devices of one vendor app are batched up to the vendor's limit (Xiaomi/Huawei/OPPO 1000, Meizu 100, FCM 1 per request)", "SHOULD", guide + "常见问题 (厂商推送限制) with the vendors' batch limits", "inferred"},
 		{RuleInvalidToken, "A token the vendor calls invalid or unregistered is removed; the device is not pushed again until it reports a new one", "SHOULD", guide + "常见问题 4 (设备状态异常)", "inferred"},

@@ -153,13 +153,13 @@ func recipients(m *Message) []string {
 // notification builds the vendor-neutral push of m for one certificate
 // (before the per-device badge).
 func (d *Dispatcher) notification(m *Message, e *certEntry) push.Push {
-	title := m.Title
-	if title == "" {
-		if m.Group != "" { // im.title.default-group
-			title = firstNonEmpty(m.GroupName, m.Group)
-		} else { // im.title.default-sender
-			title = firstNonEmpty(m.FromName, m.From)
-		}
+	// The title is the first of these with something to show once shaped
+	// (im.content.no-avoidable-filter): the message's own, then the
+	// group's name or id (im.title.default-group) or the sender's
+	// nickname or id (im.title.default-sender).
+	candidates := [3]string{m.Title, m.FromName, m.From}
+	if m.Group != "" {
+		candidates[1], candidates[2] = m.GroupName, m.Group
 	}
 	body := m.Desc
 	if body == "" {
@@ -173,8 +173,8 @@ func (d *Dispatcher) notification(m *Message, e *certEntry) push.Push {
 	lim := e.limits
 	p := push.Push{
 		ID:       m.ID,
-		Title:    Truncate(title, lim.Title),
-		Body:     Truncate(body, lim.Body),
+		Title:    d.shapeTitle(lim, candidates[:]...), // im.message.truncate, im.content.no-avoidable-filter
+		Body:     d.shapeBody(lim, body),
 		Ext:      m.Ext, // im.ext.round-trip: untouched
 		Channel:  e.cert.Channel,
 		Class:    e.cert.Class,
@@ -470,11 +470,4 @@ func unit(seed uint64, a, b string, n uint64) float64 {
 	h = (h ^ (h >> 27)) * 0x94d049bb133111eb
 	h ^= h >> 31
 	return float64(h>>11) / (1 << 53)
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

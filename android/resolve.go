@@ -111,8 +111,9 @@ type Launch struct {
 	Data       string            `json:"data,omitempty"` // the intent's data URI (getIntent().getData())
 	Extras     Extras            `json:"extras,omitempty"`
 	ExtraTypes map[string]string `json:"extra_types,omitempty"`
-	Intent     *Intent           `json:"intent,omitempty"`
-	Starter    Starter           `json:"starter"`
+	// Intent is what was started, without its extras (they are Extras).
+	Intent  *Intent `json:"intent,omitempty"`
+	Starter Starter `json:"starter"`
 	// Rule is the android.* rule that decided (RuleResolves when an
 	// activity opens); Reason says why, in full, when nothing opens.
 	Rule   string   `json:"rule"`
@@ -205,7 +206,7 @@ func Resolve(m *Manifest, c Click, opt Options) Launch {
 }
 
 func resolveIntent(m *Manifest, in *Intent, opt Options, base Launch) Launch {
-	base.Intent = in
+	base.Intent = in.withoutExtras()
 	nothing := func(rule, format string, a ...any) Launch {
 		l := base
 		l.Opens, l.Rule, l.Reason = OpensNothing, rule, fmt.Sprintf(format, a...)
@@ -290,7 +291,7 @@ func resolveIntent(m *Manifest, in *Intent, opt Options, base Launch) Launch {
 // start is the activity manager's checks on the chosen activity, then
 // the launch.
 func start(m *Manifest, a *Activity, in *Intent, opt Options, base Launch) Launch {
-	base.Intent = in
+	base.Intent = in.withoutExtras()
 	nothing := func(rule, format string, args ...any) Launch {
 		l := base
 		l.Opens, l.Rule, l.Reason = OpensNothing, rule, fmt.Sprintf(format, args...)
@@ -413,4 +414,11 @@ func didYouMean(m *Manifest, cls string) string {
 		return " (it declares " + strings.Join(all, ", ") + ")"
 	}
 	return " (did you mean " + strings.Join(same, " or ") + "?)"
+}
+
+// withoutExtras is a copy of the intent for Launch.Intent.
+func (in *Intent) withoutExtras() *Intent {
+	c := *in
+	c.Extras = nil
+	return &c
 }

@@ -42,6 +42,8 @@ type serveOptions struct {
 	dispatcher     bool
 	dispatcherAddr string
 	certs          string
+
+	manifest string
 }
 
 func newServeCmd() *cobra.Command {
@@ -78,6 +80,7 @@ authentication: keep --addr on loopback unless the network is yours.`,
 	f.BoolVar(&o.dispatcher, "dispatcher", false, "also run the IM dispatcher (driver protocol) wired to these emulators")
 	f.StringVar(&o.dispatcherAddr, "dispatcher-addr", "127.0.0.1:4900", "where the dispatcher listens, with --dispatcher")
 	f.StringVar(&o.certs, "certs", "", "push certificates for --dispatcher (default: derived from the console's apps, e.g. --demo's)")
+	f.StringVar(&o.manifest, "manifest", "", "the app's AndroidManifest.xml or .apk for the --demo apps: notification taps resolve against it")
 	_ = f.MarkHidden("ready-file") // the flag exists; MarkHidden cannot fail
 	return cmd
 }
@@ -86,6 +89,9 @@ authentication: keep --addr on loopback unless the network is yours.`,
 func serve(ctx context.Context, stdout, stderr io.Writer, o serveOptions) error {
 	if o.ledgerCap < 1 || o.shadeCap < 1 {
 		return errors.New("--ledger-cap and --shade-cap must be at least 1")
+	}
+	if o.manifest != "" && !o.demo {
+		return errors.New("--manifest applies to the demo apps: add --demo")
 	}
 	opts := emulators.Options{Seed: o.seed, LedgerCap: o.ledgerCap, ShadeCap: o.shadeCap, UI: consoleUI}
 	clockKind := "real"
@@ -130,6 +136,12 @@ func serve(ctx context.Context, stdout, stderr io.Writer, o serveOptions) error 
 		if err != nil {
 			shutdown(srv)
 			return fmt.Errorf("demo: %w", err)
+		}
+		if o.manifest != "" {
+			if err := applyManifest(s, &demo, o.manifest, stderr); err != nil {
+				shutdown(srv)
+				return err
+			}
 		}
 		demo.URL = url
 		for i := range demo.Vendors {

@@ -26,7 +26,7 @@ type Tap struct {
 	Vendor string `json:"vendor"`
 	App    string `json:"app"`
 	// Click is the notification's click as the vendor recorded it; As is
-	// what the phone made of it.
+	// what the phone made of it (its extras are in Extras).
 	Click Click         `json:"click"`
 	As    android.Click `json:"as"`
 	// Manifest is "app" when the app carries one, else "default"
@@ -107,6 +107,7 @@ func (w *World) Tap(idOrName string, seq int) (Tap, error) {
 		Starter: android.StarterFor(n.Vendor, app.Setting("click_starter", "")),
 		API:     dev.Android,
 	})
+	t.As.Extras = nil // they are in Launch.Extras, as the activity gets them
 	if n.Vendor == "oppo" && n.Click.Type == ClickActivity && t.As.Kind == android.ClickAction {
 		t.Notes = append(t.Notes, "OPPO click_action_type 1 (action) and 4 (class) are recorded alike: "+n.Click.Target+" names no activity, so it was read as an action")
 	}

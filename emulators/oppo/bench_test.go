@@ -18,7 +18,8 @@ func benchWorld(tb testing.TB, opts world.Options) (e *Emulator, body string) {
 	tb.Helper()
 	w := world.New(opts)
 	e = New(w).(*Emulator)
-	app := world.App{Vendor: "oppo", Name: "chat", Package: "com.example.chat"}
+	// qps 0: a frozen virtual clock would otherwise hit the rate limit.
+	app := world.App{Vendor: "oppo", Name: "chat", Package: "com.example.chat", Quotas: map[string]int{"qps": 0}}
 	e.DemoApp(&app)
 	if _, err := w.AddApp(app); err != nil {
 		tb.Fatal(err)

@@ -376,7 +376,11 @@ func (e *Emulator) begin(rw http.ResponseWriter, r *http.Request, now time.Time)
 	if c, rule, why := parseForm(rw, r); c != 0 {
 		return session{}, c, rule, why
 	}
-	return e.authenticate(r, now)
+	s, code, rule, reason := e.authenticate(r, now)
+	if code == codeSuccess {
+		code, rule, reason = e.rateLimit(s.app, now) // faults.go
+	}
+	return s, code, rule, reason
 }
 
 // reject answers a request-level error and records it.

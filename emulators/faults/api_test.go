@@ -68,3 +68,15 @@ var _ = Describe("the control plane's /_pushsim/faults", func() {
 		Entry("not JSON", `action=reset`, "JSON"),
 	)
 })
+
+var _ = Describe("a rule in JSON", func() {
+	It("takes a code as a number or a string and refuses unknown keys", func() {
+		var r faults.Rule
+		Expect(json.Unmarshal([]byte(`{"action":"vendor_code","code":-2}`), &r)).To(Succeed())
+		Expect(r.Code).To(Equal("-2"))
+		Expect(json.Unmarshal([]byte(`{"action":"vendor_code","code":"QUOTA_EXCEEDED"}`), &r)).To(Succeed())
+		Expect(r.Code).To(Equal("QUOTA_EXCEEDED"))
+		Expect(json.Unmarshal([]byte(`{"action":"reset","cod":1}`), &r)).To(MatchError(ContainSubstring("cod")))
+		Expect(json.Unmarshal([]byte(`{"action":"vendor_code","code":[1]}`), &r)).To(HaveOccurred())
+	})
+})

@@ -14,6 +14,7 @@
 package faults
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -91,6 +92,36 @@ type Rule struct {
 	// Matched and Fired count requests (read-only).
 	Matched int `json:"matched"`
 	Fired   int `json:"fired"`
+}
+
+// UnmarshalJSON reads a rule strictly (an unknown key is an error) and
+// takes code as a string or a number ("-2" or -2).
+func (r *Rule) UnmarshalJSON(b []byte) error {
+	type plain Rule
+	var aux struct {
+		plain
+		Code json.RawMessage `json:"code,omitempty"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&aux); err != nil {
+		return err
+	}
+	*r = Rule(aux.plain)
+	if c := bytes.TrimSpace(aux.Code); len(c) > 0 && !bytes.Equal(c, []byte("null")) {
+		if c[0] == '"' {
+			if err := json.Unmarshal(c, &r.Code); err != nil {
+				return err
+			}
+		} else {
+			var n json.Number
+			if err := json.Unmarshal(c, &n); err != nil {
+				return errors.New("code: want a vendor code as a string or a number")
+			}
+			r.Code = n.String()
+		}
+	}
+	return nil
 }
 
 // Duration is a time.Duration written as Go writes it ("1.5s", "2m") or

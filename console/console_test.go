@@ -96,7 +96,7 @@ func TestPageUsesTheDocumentedControlPlane(t *testing.T) {
 	// Every path the script builds starts with one of these.
 	documented := []string{"/health", "/apps", "/devices", "/ledger", "/clock", "/reset", "/rules", "/quotas", "/events",
 		"/faults"} // faults: issue 6; the page says so when the endpoint is missing
-	calls := regexp.MustCompile(`api\('(?:GET|POST|PATCH|DELETE)', [` + "`" + `'](/[a-z]+)`).FindAllSubmatch(js, -1)
+	calls := regexp.MustCompile(`api\('(?:GET|POST|PATCH|DELETE)', [`+"`"+`'](/[a-z]+)`).FindAllSubmatch(js, -1)
 	if len(calls) < 10 {
 		t.Fatalf("found only %d control-plane calls in app.js; has the call style changed?", len(calls))
 	}

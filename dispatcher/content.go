@@ -27,6 +27,9 @@ import (
 //     id), a body or a title without candidates by the empty placeholder
 //     (Config.Placeholders[PlaceholderEmpty], default DefaultEmptyText).
 //
+// A vivo certificate with settings length_rule "older" counts under
+// CountCJK2 (Limits.Count), as its vivo console does.
+//
 // What the dispatcher cannot know (a vendor's sensitive-word list, vivo's
 // "too simple" judgement of plain words) it leaves to the vendor.
 
@@ -34,8 +37,10 @@ import (
 // instead of a title or body that has nothing a phone can show.
 const PlaceholderEmpty = "empty"
 
-// DefaultEmptyText is the default empty placeholder ("new message").
-const DefaultEmptyText = "[新消息]"
+// DefaultEmptyText is the default empty placeholder ("you have a new
+// message"): plain words, without the brackets vivo's "too simple" check
+// refuses (addendum §1.6).
+const DefaultEmptyText = "你收到一条新消息"
 
 // Counting rules of Limits.Count.
 const (

@@ -111,6 +111,9 @@ func New(cfg Config) (*Dispatcher, error) {
 			return nil, fmt.Errorf("certificate %d (%s): %w", c.BusinessID, c.Vendor, err)
 		}
 		lim := vendorTable[c.Vendor]
+		if c.Vendor == "vivo" && c.Settings["length_rule"] == "older" {
+			lim.Count = CountCJK2 // the app's vivo console counts a CJK character 2
+		}
 		if o, ok := cfg.Limits[c.Vendor]; ok {
 			lim = mergeLimits(lim, o)
 		}

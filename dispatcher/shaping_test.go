@@ -76,6 +76,19 @@ var _ = Describe("Text shaping (im.content.no-avoidable-filter)", func() {
 		Expect(pushed().Title).To(Equal(strings.Repeat("标", 20)))
 	})
 
+	It("counts under vivo's older rule when the vivo certificate says length_rule older", func() {
+		r = newRig(func(c *dispatcher.Config) {
+			for i := range c.Certificates {
+				if c.Certificates[i].Vendor == "vivo" {
+					c.Certificates[i].Settings = map[string]string{"length_rule": "older"}
+				}
+			}
+		})
+		r.away("alice", "phone", bidVivo, "tokV", 0)
+		r.send(dispatcher.Message{From: "bob", To: "alice", Title: strings.Repeat("标", 19) + "👋👋👋", Text: "x"})
+		Expect(pushed().Title).To(Equal(strings.Repeat("标", 19) + "👋👋"))
+	})
+
 	It("leaves ext byte for byte (im.ext.round-trip wins)", func() {
 		ext := "{\"a\":\"\x07\"}\xff"
 		r.send(dispatcher.Message{From: "bob", To: "alice", Text: "x", Ext: ext})

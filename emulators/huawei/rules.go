@@ -64,7 +64,7 @@ var rules = []world.Rule{
 	rule(RuleImportanceHigh, "HIGH importance needs the high-importance right, else 80300011", world.MUST, srcReq, "inferred"),
 	rule(RuleContentSensitive, "A title, body, other shown text or data holding a sensitive word (world content filter: PUT /_pushsim/content/huawei, App.Settings content.sensitive_words or sensitive_words) gets 80100016 `Anti-Spam: word is forbidden in [CONTENT]`", world.MUST, srcRules+"; vendor-facts/addendum-gaps-closed.md §5", "secondary"),
 	rule(RuleContentEmpty, "A notification whose title or body has nothing to show (only whitespace, punctuation, symbols that are not emoji, control characters) is accepted and never shown (no code documented)", world.SHOULD, "vendor-facts/addendum-gaps-closed.md §5 (All: simple characters filtered)", "inferred"),
-	rule(RuleContentEncoding, "A body that is not valid UTF-8 is a parameter error (80100001)", world.MUST, srcReq, "inferred"),
+	rule(RuleContentEncoding, "A body that is not valid UTF-8, or that escapes a lone surrogate (\\ud800), is a parameter error (80100001)", world.MUST, srcReq, "inferred"),
 	rule(RuleContentControls, "Control characters other than newline and tab in the title or body are stripped on the phone, which shows the rest", world.INFO, "vendor-facts/addendum-gaps-closed.md §5 (All: characters a phone cannot render)", "inferred"),
 	rule(RuleTokensAllInvalid, "When no token is valid for the app the answer is 80300007", world.MUST, srcResp, "documented"),
 	rule(RuleTokensPartial, "When some tokens are invalid the answer is 80100000 with msg {\"success\",\"failure\",\"illegal_tokens\"} as a JSON string", world.MUST, srcResp, "documented"),

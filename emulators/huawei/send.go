@@ -9,7 +9,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/pushsim/pushsim/emulators/world"
 )
@@ -49,9 +48,10 @@ func (e *Emulator) serveSend(w http.ResponseWriter, r *http.Request, appID strin
 		e.reject(w, &entry, app, &problem{codeTooBig, RuleMessageSize, fmt.Sprintf("the request body exceeds %d bytes", maxSendBody)}, rid)
 		return
 	}
-	if !utf8.Valid(body) {
-		// encoding/json would quietly turn the bad bytes into U+FFFD.
-		e.reject(w, &entry, app, &problem{codeParam, RuleContentEncoding, "the body is not valid UTF-8"}, rid)
+	if world.InvalidJSONText(body) {
+		// encoding/json would quietly turn the bad bytes (or a lone
+		// surrogate escape) into U+FFFD.
+		e.reject(w, &entry, app, &problem{codeParam, RuleContentEncoding, "the body is not valid UTF-8 (or escapes a lone surrogate)"}, rid)
 		return
 	}
 	var req sendRequest

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/pushsim/pushsim/emulators/world"
 )
 
 // text is a JSON scalar as vivo's server binds it: real clients send appId,
@@ -30,7 +32,7 @@ func (t *text) UnmarshalJSON(b []byte) error {
 			t.s = string(b[1 : len(b)-1])
 			return nil
 		}
-		t.invalid = !utf8.Valid(b)
+		t.invalid = world.InvalidJSONText(b)
 		if err := json.Unmarshal(b, &t.s); err != nil {
 			t.bad = true
 		}

@@ -1,6 +1,7 @@
 package world
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"sync"
@@ -472,4 +473,63 @@ func truncateRunes(s string, n int) string {
 		n--
 	}
 	return s
+}
+
+// InvalidJSONText reports whether the JSON text b holds a string that
+// cannot be UTF-8: bytes that are not UTF-8, or a \u escape of a lone
+// surrogate. encoding/json quietly turns either into U+FFFD; a vendor's
+// server refuses it as invalid encoding (ContentInvalidUTF8).
+func InvalidJSONText(b []byte) bool {
+	if !utf8.Valid(b) {
+		return true
+	}
+	for i := 0; ; {
+		j := bytes.IndexByte(b[i:], '\\')
+		if j < 0 || i+j+1 >= len(b) {
+			return false
+		}
+		i += j
+		if b[i+1] != 'u' {
+			i += 2 // \\, \", \n ...: never the start of another escape
+			continue
+		}
+		r, ok := hex4(b[i+2:])
+		switch {
+		case !ok:
+			i += 2
+			continue
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return true // a low surrogate without its high one
+		case r >= 0xD800 && r <= 0xDBFF:
+			if len(b) < i+12 || b[i+6] != '\\' || b[i+7] != 'u' {
+				return true
+			}
+			if lo, ok := hex4(b[i+8:]); !ok || lo < 0xDC00 || lo > 0xDFFF {
+				return true
+			}
+			i += 12
+			continue
+		}
+		i += 6
+	}
+}
+
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case 'a' <= c && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }

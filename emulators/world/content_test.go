@@ -172,3 +172,21 @@ func BenchmarkCheckContent(b *testing.B) {
 		w.CheckContent(app, c)
 	}
 }
+
+func TestInvalidJSONText(t *testing.T) {
+	for in, want := range map[string]bool{
+		`{"t":"plain 你好"}`:              false,
+		`{"t":"\ud83d\ude00 pair"}`:     false,
+		`{"t":"\\ud800 escaped slash"}`: false,
+		`{"t":"\u00e9 \n \" ok"}`:       false,
+		`{"t":"\ud800"}`:                true,
+		`{"t":"\ud800\u0041"}`:          true,
+		`{"t":"\udc00 low alone"}`:      true,
+		"{\"t\":\"\xff\"}":              true,
+		`{"t":"\ud83d`:                  true,
+	} {
+		if got := world.InvalidJSONText([]byte(in)); got != want {
+			t.Errorf("InvalidJSONText(%s) = %v, want %v", in, got, want)
+		}
+	}
+}

@@ -9,8 +9,19 @@
 // service-account key file ("service_account") and the sender id
 // ("sender_id", the project number).
 //
-// Knobs where the facts are silent live in App.Quotas and App.Settings; each
-// is named where it is read.
+// Knobs, for what the facts leave open or a scenario needs shorter:
+//
+//	App.Quotas   token_ttl_seconds (3600), token_expires_in (ttl-1),
+//	             jwt_skew_seconds (300), max_body_bytes (1 MiB),
+//	             payload_bytes (4096), project_per_minute (600000),
+//	             device_per_minute (240), device_per_hour (5000),
+//	             collapsible_burst (20), collapsible_refill_seconds (180),
+//	             collapse_keys (4), fault_count (0 = always),
+//	             fault_retry_after (30); a negative limit switches it off
+//	App.Settings scope_check (token | send), token_audiences (comma list),
+//	             reserved_data_keys (comma list), default_channel
+//	             (fcm_fallback_notification_channel), fault (unavailable |
+//	             internal), retry_after_429 (on | off)
 package fcm
 
 import (

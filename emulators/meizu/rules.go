@@ -34,6 +34,10 @@ const (
 	ruleAppDaily     = "meizu.quota.app-daily"
 	ruleAppCount     = "meizu.quota.app-count"
 	rulePassThrough  = "meizu.pass-through.restricted"
+
+	ruleContentWord     = "meizu.content.sensitive-word"
+	ruleContentEmpty    = "meizu.content.empty"
+	ruleContentControls = "meizu.content.control-chars"
 )
 
 const (
@@ -72,6 +76,9 @@ var rules = []world.Rule{
 	{ID: ruleAppDaily, Statement: "App.Quotas daily_pushes caps the app's push requests per day (no default: the number is not published); over it the request is answered 110019 超过该应用每天推送次数限制.", Level: world.SHOULD, Source: facts + "§2.5; " + addendum + "§4.2", Confidence: "inferred"},
 	{ID: ruleAppCount, Statement: "App.Quotas daily_targets caps the messages (targets) an app sends per day (no default); once reached a request is answered 110051 超过该应用的次数限制.", Level: world.SHOULD, Source: facts + "§2.5; " + addendum + "§4.2", Confidence: "inferred"},
 	{ID: rulePassThrough, Statement: "Pass-through (unvarnished) pushes are restricted since 2018-06-16: answered 110053 透传超过限制 unless App.Settings pass_through=allowed, when the content (≤ 2000 bytes) reaches the app, never the shade.", Level: world.MUST, Source: facts + "§2.1, §2.3, §2.5", Confidence: "documented"},
+	{ID: ruleContentWord, Statement: "A title, content, subtitle, expanded text or pass-through content holding a sensitive word (world content filter: PUT /_pushsim/content/meizu, App.Settings content.sensitive_words) is accepted (code 200) and never shown; Meizu documents no word rule or code.", Level: world.SHOULD, Source: facts + "§2.5; " + addendum + "§5", Confidence: "inferred"},
+	{ID: ruleContentEmpty, Statement: "A title or content with nothing to show (only whitespace, punctuation, symbols that are not emoji, control characters) passes the 1–32 / 1–100 length rule, is accepted and never shown.", Level: world.SHOULD, Source: facts + "§2.3; " + addendum + "§5 (All: simple characters filtered)", Confidence: "inferred"},
+	{ID: ruleContentControls, Statement: "Control characters other than newline and tab in the title or content are stripped on the phone, which shows the rest (a value that is not UTF-8 is meizu.request.form, 1005).", Level: world.INFO, Source: addendum + "§5 (All: characters a phone cannot render)", Confidence: "inferred"},
 }
 
 func init() {

@@ -55,6 +55,7 @@ type call struct {
 	opt     world.DeliverOptions
 	window  bool // a fixDisplay window holds the message
 	public  bool
+	content world.ContentVerdict
 }
 
 // devRef is one phone a target reached.
@@ -274,6 +275,16 @@ func (c *call) notification(m *messageJSON) rejection {
 			return rejection{codeParameter, ruleJSON, "extra.callback.type " + strconv.Itoa(x.CallbackType.V) + " is not 1, 2 or 3"}
 		}
 	}
+	// Meizu documents no content rule (facts §2.5: "not documented"): what
+	// the filter catches is accepted and never shown.
+	more := []string{}
+	if v := m.VipInfo; v != nil {
+		more = append(more, v.Subtitle.V)
+	}
+	if x := m.NoticeExpandInfo; x != nil {
+		more = append(more, x.NoticeExpandContent.V)
+	}
+	c.content = c.e.w.CheckContent(app, world.Content{Title: title, Body: content, More: more})
 	c.public = msgType == 0
 	c.n = world.Notification{Vendor: vendorName, App: app.Name, Title: title, Body: content, Class: world.ClassPrivate, HeadsUp: true, Sound: "default"}
 	if c.public {
@@ -418,6 +429,7 @@ func (c *call) passThrough(m *messageJSON) rejection {
 	if n, lim := utf8.RuneCountInString(m.Title.V), c.app.Quota("title_max", defTitleMax); n > lim {
 		return rejection{codeParameter, ruleTitle, "title has " + strconv.Itoa(n) + " characters, at most " + strconv.Itoa(lim) + " are allowed"}
 	}
+	c.content = c.e.w.CheckContent(c.app, world.Content{Title: m.Title.V, Payload: m.Content.V, PassThrough: true})
 	c.n = world.Notification{Vendor: vendorName, App: c.app.Name, Title: m.Title.V, Payload: m.Content.V, PassThrough: true, Class: world.ClassPrivate}
 	return c.ttl(m.PushTimeInfo)
 }
@@ -482,7 +494,10 @@ func (c *call) send() []byte {
 	if len(sent) == 1 && len(c.targets) == 1 {
 		e.Device = sent[0].id
 	}
+	contentRule := c.content.RuleID(vendorName)
 	switch {
+	case contentRule != "" && len(sent) > 0:
+		e.Verdict, e.Rule, e.Reason = world.VerdictNotShown, contentRule, c.content.Reason+"; accepted and not shown"
 	case len(failed) > 0:
 		e.Rule = failed[0].rule
 		e.Reason = strconv.Itoa(len(c.targets)) + " target(s): " + strconv.Itoa(len(c.targets)-len(failed)) + " sent, " +
@@ -505,7 +520,14 @@ func (c *call) send() []byte {
 		if countTargets {
 			w.Quotas().TakeDaily(vendorName+"/"+c.app.Name+"/targets", -1, c.now, world.Shanghai)
 		}
+		if contentRule != "" {
+			_ = w.Drop(d.id, c.n, contentRule, c.content.Reason, seq) // the phone may have been removed meanwhile
+			continue
+		}
 		res, err := w.Deliver(d.id, c.n, opt)
+		if err == nil && c.content.Controls > 0 {
+			w.Note(d.id, c.n, ruleContentControls, c.content.ControlsReason(), seq)
+		}
 		if err == nil && res.Held && c.window {
 			w.Record(world.Entry{Kind: world.KindDelivery, At: c.now, Vendor: vendorName, App: c.app.Name, Tokens: []string{d.token},
 				Device: d.id, Verdict: world.VerdictAccepted, Rule: ruleWindow, MessageID: msgID, Request: seq,

@@ -1,8 +1,6 @@
 package apns
 
 import (
-	"bytes"
-	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -28,22 +26,6 @@ type delivery struct {
 	note         string // for the ledger's request entry
 }
 
-// aps is the aps dictionary, every key kept raw: the phone ignores a key
-// of the wrong type rather than the whole payload.
-type aps struct {
-	Alert             json.RawMessage `json:"alert"`
-	Badge             json.RawMessage `json:"badge"`
-	Sound             json.RawMessage `json:"sound"`
-	ThreadID          json.RawMessage `json:"thread-id"`
-	Category          json.RawMessage `json:"category"`
-	ContentAvailable  json.RawMessage `json:"content-available"`
-	MutableContent    json.RawMessage `json:"mutable-content"`
-	TargetContentID   json.RawMessage `json:"target-content-id"`
-	InterruptionLevel json.RawMessage `json:"interruption-level"`
-	RelevanceScore    json.RawMessage `json:"relevance-score"`
-	FilterCriteria    json.RawMessage `json:"filter-criteria"`
-}
-
 // appTypes are the push types iOS hands to the app or the system instead
 // of the notification list, with who takes them (§1.6).
 var appTypes = map[string]string{
@@ -62,42 +44,39 @@ var appTypes = map[string]string{
 func (e *Emulator) plan(rq *request) delivery {
 	app := rq.app
 	d := delivery{ttl: storeTTL(app, rq.expires, rq.now)}
-	d.n = world.Notification{MessageID: rq.id, Vendor: Vendor, App: app.Name, NotifyID: rq.collapse, Payload: string(rq.body)}
-	var top map[string]json.RawMessage
-	if json.Unmarshal(rq.body, &top) != nil || top == nil {
+	d.n = world.Notification{MessageID: rq.id, Vendor: Vendor, App: app.Name, NotifyID: rq.collapse, Payload: rq.bodyText}
+	p, ok := readPayload(rq.body)
+	if !ok {
 		d.how, d.rule, d.reason = nothing, RulePayloadAPS, "the payload is not a JSON object: the phone cannot read it and shows nothing"
 		d.note = d.reason
 		return d
 	}
-	custom := customKeys(top)
 	if who, ok := appTypes[rq.pushType]; ok {
-		d.how, d.n.PassThrough, d.n.Extras = toApp, true, custom
+		d.how, d.n.PassThrough, d.n.Extras = toApp, true, p.custom
 		d.note = rq.pushType + " push: handed to " + who + ", not shown (" + RulePushTypeToApp + ")"
 		return d
 	}
-	var a aps
-	raw, ok := top["aps"]
-	if !ok || json.Unmarshal(raw, &a) != nil || !bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
+	if !p.hasAps {
 		d.how, d.rule, d.reason = nothing, RulePayloadAPS, "the payload has no aps dictionary: nothing to show"
 		d.note = d.reason
 		return d
 	}
-	title, subtitle, body := alertTexts(app, a.Alert)
-	sound, critical := soundOf(a.Sound)
-	badge, hasBadge := intOf(a.Badge)
+	title := p.pick(app, 0)
+	subtitle := p.pick(app, 1)
+	body := p.pick(app, 2)
 	hasText := title != "" || subtitle != "" || body != ""
-	if rq.pushType == "background" || (isOne(a.ContentAvailable) && !hasText && !hasBadge && sound == "") {
-		d.how, d.background, d.n.PassThrough, d.n.Extras = toApp, true, true, custom
+	if rq.pushType == "background" || (p.contentAvailable && !hasText && !p.hasBadge && p.sound == "") {
+		d.how, d.background, d.n.PassThrough, d.n.Extras = toApp, true, true, p.custom
 		d.note = "background push (content-available): the app is woken and handed it, nothing shown (" + RuleContentAvailable + ")"
 		return d
 	}
-	if hasBadge {
-		b := badge
+	if p.hasBadge {
+		b := p.badge
 		d.n.Badge = &b
 	}
 	if !hasText {
-		if hasBadge {
-			d.how, d.rule, d.reason = badgeOnly, RuleBadge, "badge-only push: the icon shows "+strconv.Itoa(badge)+", nothing in the list"
+		if p.hasBadge {
+			d.how, d.rule, d.reason = badgeOnly, RuleBadge, "badge-only push: the icon shows "+strconv.Itoa(p.badge)+", nothing in the list"
 		} else {
 			d.how, d.rule, d.reason = nothing, RuleAlert, "no alert text (title, subtitle or body): nothing shown"
 		}
@@ -105,38 +84,31 @@ func (e *Emulator) plan(rq *request) delivery {
 		return d
 	}
 	d.how = toShade
-	d.n.Title, d.n.Body, d.n.Sound = title, body, sound
-	level, _ := strOf(a.InterruptionLevel)
+	d.n.Title, d.n.Body, d.n.Sound = title, body, p.sound
+	level := p.level
 	switch level {
 	case "passive", "time-sensitive", "critical":
 	default:
 		level = "active"
 	}
-	if critical && level != "passive" {
+	if p.critical && level != "passive" {
 		level = "critical"
 	}
 	d.n.Importance = level
-	d.n.Silent = level == "passive" || sound == ""
+	d.n.Silent = level == "passive" || p.sound == ""
 	d.n.HeadsUp = level == "time-sensitive" || level == "critical"
-	d.n.Click = world.Click{Type: world.ClickApp, Extras: custom}
-	extras := make(map[string]string, len(custom)+4)
-	for k, v := range custom {
-		extras[k] = v
-	}
-	if subtitle != "" {
-		extras["aps.subtitle"] = subtitle
-	}
-	for _, attr := range [...]struct {
-		key string
-		raw json.RawMessage
-	}{{"aps.thread-id", a.ThreadID}, {"aps.category", a.Category}, {"aps.target-content-id", a.TargetContentID},
-		{"aps.mutable-content", a.MutableContent}, {"aps.relevance-score", a.RelevanceScore}, {"aps.filter-criteria", a.FilterCriteria},
-		{"aps.content-available", a.ContentAvailable}} {
-		if len(attr.raw) > 0 {
-			extras[attr.key] = text(attr.raw)
+	d.n.Click = world.Click{Type: world.ClickApp, Extras: p.custom}
+	if n := len(p.custom) + len(p.attrs); n > 0 || subtitle != "" {
+		extras := make(map[string]string, n+1)
+		for k, v := range p.custom {
+			extras[k] = v
 		}
-	}
-	if len(extras) > 0 {
+		for _, a := range p.attrs {
+			extras[a.key] = a.val
+		}
+		if subtitle != "" {
+			extras["aps.subtitle"] = subtitle
+		}
 		d.n.Extras = extras
 	}
 	return d
@@ -224,105 +196,6 @@ func storeTTL(app *world.App, expires int64, now time.Time) time.Duration {
 		return 0 // already past: one attempt, like 0
 	}
 	return min(ttl, most)
-}
-
-// customKeys are the payload's top-level keys other than aps, as the app
-// reads them from userInfo: strings as they are, anything else as its JSON.
-func customKeys(top map[string]json.RawMessage) map[string]string {
-	if len(top) <= 1 {
-		if _, onlyAps := top["aps"]; onlyAps || len(top) == 0 {
-			return nil
-		}
-	}
-	out := make(map[string]string, len(top))
-	for k, v := range top {
-		if k != "aps" {
-			out[k] = text(v)
-		}
-	}
-	return out
-}
-
-// text renders a raw JSON value: a string's content, else the JSON itself.
-func text(raw json.RawMessage) string {
-	if s, ok := strOf(raw); ok {
-		return s
-	}
-	return string(bytes.TrimSpace(raw))
-}
-
-func strOf(raw json.RawMessage) (string, bool) {
-	if len(raw) == 0 || raw[0] != '"' {
-		return "", false
-	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		return "", false
-	}
-	return s, true
-}
-
-func intOf(raw json.RawMessage) (int, bool) {
-	if len(raw) == 0 {
-		return 0, false
-	}
-	var f float64
-	if json.Unmarshal(raw, &f) != nil || f < 0 || f > 1<<31 {
-		return 0, false
-	}
-	return int(f), true
-}
-
-// isOne is a 1 (or true, which iOS also takes).
-func isOne(raw json.RawMessage) bool {
-	n, ok := intOf(raw)
-	return ok && n == 1 || string(raw) == "true"
-}
-
-// soundOf reads aps.sound: a file name (or "default"), or the critical-alert
-// dictionary {critical, name, volume}.
-func soundOf(raw json.RawMessage) (name string, critical bool) {
-	if s, ok := strOf(raw); ok {
-		return s, false
-	}
-	var d map[string]json.RawMessage
-	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &d) != nil {
-		return "", false
-	}
-	name, _ = strOf(d["name"])
-	return name, isOne(d["critical"])
-}
-
-// alertTexts reads aps.alert: a string is the body; a dictionary has
-// title, subtitle and body, or their loc-key forms, which take precedence.
-func alertTexts(app *world.App, raw json.RawMessage) (title, subtitle, body string) {
-	if s, ok := strOf(raw); ok {
-		return "", "", s
-	}
-	var d map[string]json.RawMessage
-	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &d) != nil {
-		return "", "", ""
-	}
-	pick := func(plain, locKey, locArgs string) string {
-		if k, ok := strOf(d[locKey]); ok && k != "" {
-			return localize(app, k, args(d[locArgs]))
-		}
-		s, _ := strOf(d[plain])
-		return s
-	}
-	return pick("title", "title-loc-key", "title-loc-args"), pick("subtitle", "subtitle-loc-key", "subtitle-loc-args"), pick("body", "loc-key", "loc-args")
-}
-
-func args(raw json.RawMessage) []string {
-	var vs []json.RawMessage
-	if len(raw) == 0 || json.Unmarshal(raw, &vs) != nil {
-		return nil
-	}
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		out[i] = text(v)
-	}
-	return out
 }
 
 // localize formats a localization key the way iOS does: the app's string

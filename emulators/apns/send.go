@@ -28,6 +28,7 @@ type request struct {
 	devApp   *world.App // the app the token belongs to (shared: read only)
 	app      *world.App // the topic's app (shared: read only)
 	body     []byte
+	bodyText string // body as a string, made once for the ledger and the phone
 }
 
 // checked are the headers APNs refuses to see twice.
@@ -252,7 +253,11 @@ func (e *Emulator) payload(w http.ResponseWriter, r *http.Request, rq *request, 
 		what = strconv.Itoa(limit)
 	}
 	body, err := readBody(w, r, limit)
-	entry.Body = clip(body)
+	rq.bodyText = string(body)
+	entry.Body = rq.bodyText
+	if len(body) > maxLedgerBody {
+		entry.Body = clip(body)
+	}
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {

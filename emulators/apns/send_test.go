@@ -99,7 +99,9 @@ var _ = Describe("POST /3/device/<token>", func() {
 		Entry("voip topic for an alert", func(r *req) { r.set("apns-topic", v.app.Package+".voip") }, 400, "BadTopic", apns.RuleTopicSuffix),
 		Entry("bare topic for voip", func(r *req) { r.set("apns-push-type", "voip") }, 400, "BadTopic", apns.RuleTopicSuffix),
 		Entry("empty body", func(r *req) { r.body = "" }, 400, "PayloadEmpty", apns.RulePayloadEmpty),
-		Entry("4097 bytes", func(r *req) { r.body = `{"aps":{"alert":"` + strings.Repeat("x", 4097-len(`{"aps":{"alert":""}}`)) + `"}}` }, 413, "PayloadTooLarge", apns.RulePayloadSize),
+		Entry("4097 bytes", func(r *req) {
+			r.body = `{"aps":{"alert":"` + strings.Repeat("x", 4097-len(`{"aps":{"alert":""}}`)) + `"}}`
+		}, 413, "PayloadTooLarge", apns.RulePayloadSize),
 	)
 
 	It("checks in the facts' order: apns-id, method, topic, collapse id, priority, push type, path, token, auth, payload", func() {

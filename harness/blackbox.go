@@ -396,7 +396,11 @@ func recordHandler(r *runner, next http.Handler) http.Handler {
 			return
 		}
 		req.Body = io.NopCloser(bytes.NewReader(body))
-		r.event(reports.EventRequest, req.Method+" "+req.Host+req.URL.RequestURI(), requestDetail(req, body))
+		uri := req.RequestURI // as the target sent it, with the slot
+		if uri == "" {
+			uri = req.URL.RequestURI()
+		}
+		r.event(reports.EventRequest, req.Method+" "+req.Host+uri, requestDetail(req, body))
 		cw := &captureWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(cw, req)
 		r.event(reports.EventResponse, strconv.Itoa(cw.status)+" "+http.StatusText(cw.status), cut(cw.body.String(), traceBodyMax))

@@ -260,7 +260,7 @@ func (f *Form) UnmarshalYAML(node ast.Node) error {
 }
 
 // stepKinds are the step actions, in the order the README lists them.
-var stepKinds = []string{"login", "logout", "kick", "foreground", "background", "token", "send", "push", "request", "advance", "at", "phone", "fault", "expect"}
+var stepKinds = []string{"login", "logout", "kick", "foreground", "background", "token", "send", "push", "request", "advance", "at", "phone", "fault", "tap", "expect"}
 
 // UnmarshalYAML reads a step: a mapping with exactly one action key.
 func (s *Step) UnmarshalYAML(node ast.Node) error {
@@ -320,6 +320,8 @@ func (s *Step) UnmarshalYAML(node ast.Node) error {
 		err = strict(v, &s.Phone)
 	case "fault":
 		s.Fault, err = decodeFault(v)
+	case "tap":
+		s.Tap, err = decodeTap(v)
 	case "expect":
 		s.Expect = new(Expects)
 		err = s.Expect.UnmarshalYAML(v)

@@ -153,11 +153,13 @@ type runner struct {
 	sends        map[string]string // send step id → message id
 
 	seenLedger uint64
-	seenShade  map[string]int // phone → highest Seq observed
+	seenShade  map[string]int       // phone → highest Seq observed
+	taps       map[string]world.Tap // phone → its last tap
 
 	unplug func() // takes the world off a black-box plan's listener
 
 	crowdPhones map[string]bool
+	byDeviceID  map[string]string // device id → phone name
 }
 
 type appState struct {
@@ -321,6 +323,7 @@ func buildApps(srv *emulators.Server, s *Scenario, baseURL func(string) string, 
 			Package: spec.Package, Privileges: spec.Privileges, News: spec.News,
 			Quotas: spec.Quotas, Settings: spec.Settings, Extra: maps(spec.Extra),
 		}
+		appManifest(spec, &a)
 		for _, c := range spec.Channels {
 			class := c.Class
 			if class == "" {
@@ -449,6 +452,8 @@ func (r *runner) do(st *Step) error {
 		}
 	case "fault":
 		return r.fault(st.Fault)
+	case "tap":
+		return r.tap(st.Tap)
 	case "expect":
 		r.check(*st.Expect)
 	}
@@ -817,7 +822,7 @@ func expandAny(v any, env exprEnv) (any, error) {
 
 func (r *runner) changePhone(name string, c PhoneChange) error {
 	var parts []string
-	_, err := r.srv.World.UpdateDevice(name, func(d *world.Device) {
+	_, err := r.srv.World.UpdateDevice(r.phoneID(name), func(d *world.Device) {
 		if c.Offline != nil {
 			d.Offline = *c.Offline
 			parts = append(parts, fmt.Sprintf("offline=%v", *c.Offline))
@@ -872,7 +877,7 @@ func (r *runner) observe() {
 		r.event(reports.EventLedger, s, "")
 	}
 	for _, name := range sortedKeys(r.phones) {
-		sh, err := w.Shade(name)
+		sh, err := w.Shade(r.phoneID(name))
 		if err != nil {
 			continue
 		}
@@ -927,10 +932,14 @@ func notificationDetail(n world.Notification) string {
 }
 
 func (r *runner) phoneName(deviceID string) string {
-	for n, p := range r.phones {
-		if p.device.ID == deviceID {
-			return n
+	if r.byDeviceID == nil {
+		r.byDeviceID = make(map[string]string, len(r.phones))
+		for n, p := range r.phones {
+			r.byDeviceID[p.device.ID] = n
 		}
+	}
+	if n, ok := r.byDeviceID[deviceID]; ok {
+		return n
 	}
 	return deviceID
 }
@@ -950,7 +959,7 @@ func (e *runEnv) field(name, field string) (string, error) {
 	if p, ok := e.r.phones[name]; ok {
 		switch field {
 		case "token":
-			if d, ok := e.r.srv.World.Device(name); ok {
+			if d, ok := e.r.srv.World.Device(p.device.ID); ok {
 				return d.Token, nil
 			}
 			return p.device.Token, nil
@@ -1008,4 +1017,12 @@ func (e *runEnv) tokens(n int) (string, error) {
 		out[i] = v.NewToken(app.app)
 	}
 	return strings.Join(out, ","), nil
+}
+
+// phoneID is a phone's device id, which the world finds without a scan.
+func (r *runner) phoneID(name string) string {
+	if p, ok := r.phones[name]; ok && p.device.ID != "" {
+		return p.device.ID
+	}
+	return name
 }

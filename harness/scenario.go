@@ -71,6 +71,9 @@ type AppSpec struct {
 	Quotas     map[string]int    `yaml:"quotas"`
 	Settings   map[string]string `yaml:"settings"`
 	Extra      map[string]string `yaml:"extra"`
+	// Manifest is the app's AndroidManifest.xml (plain XML) that `tap`
+	// resolves click actions against; "" = a launcher MainActivity.
+	Manifest string `yaml:"manifest"`
 	// BusinessID is the dispatcher's certificate id for the app; default:
 	// its position in the list, from 1.
 	BusinessID int `yaml:"business_id"`
@@ -135,6 +138,7 @@ type Step struct {
 	At         *Time
 	Phone      map[string]PhoneChange
 	Fault      *FaultStep
+	Tap        *TapStep
 	Expect     *Expects
 }
 
@@ -266,7 +270,9 @@ type Expect struct {
 	Message string                   `yaml:"message"`
 	// Ledger checks the emulators' ledger.
 	Ledger []LedgerExpect `yaml:"ledger"`
-	Line   int            `yaml:"-"`
+	// Tap checks the last `tap` of each named phone (harness/tap.go).
+	Tap  map[string]TapExpect `yaml:"tap"`
+	Line int                  `yaml:"-"`
 }
 
 // PhoneExpect is what one phone shows. Notification fields (title, body,

@@ -23,6 +23,9 @@ func validate(s *Scenario) error {
 	at := func(line int, format string, a ...any) error {
 		return &posError{Line: line, Msg: fmt.Sprintf(format, a...)}
 	}
+	if err := validateTaps(s); err != nil {
+		return err
+	}
 	top := max(s.Line, 1)
 	switch {
 	case s.ID == "":
@@ -380,8 +383,8 @@ func validateExpect(e Expect, phone func(int, string) (*PhoneSpec, error), check
 	at := func(line int, format string, a ...any) error {
 		return &posError{Line: line, Msg: fmt.Sprintf(format, a...)}
 	}
-	if e.Phone == nil && e.Response == nil && e.Result == nil && e.Outcome == nil && e.Ledger == nil {
-		return at(e.Line, "expect is empty: check phone, response, result, outcome or ledger")
+	if e.Phone == nil && e.Response == nil && e.Result == nil && e.Outcome == nil && e.Ledger == nil && e.Tap == nil {
+		return at(e.Line, "expect is empty: check phone, response, result, outcome, ledger or tap")
 	}
 	for _, n := range sortedKeys(e.Phone) {
 		pe := e.Phone[n]

@@ -81,14 +81,16 @@ func NewMatrix(run *Run) *Matrix {
 	sort.Slice(m.Vendors, func(i, j int) bool { return vendorLess(m.Vendors[i], m.Vendors[j]) })
 	sort.Slice(m.Areas, func(i, j int) bool {
 		a, b := m.Areas[i], m.Areas[j]
-		// The vendors' own areas first, then the dispatcher's (im.*).
-		if ai, bi := strings.HasPrefix(a, "im."), strings.HasPrefix(b, "im."); ai != bi {
+		// The vendors' own areas first, then the dispatcher's (im: …).
+		if ai, bi := isIMArea(a), isIMArea(b); ai != bi {
 			return bi
 		}
 		return a < b
 	})
 	return m
 }
+
+func isIMArea(a string) bool { return strings.HasPrefix(a, "im:") || strings.HasPrefix(a, "im.") }
 
 // Cell returns the cell of an area and vendor, nil when empty.
 func (m *Matrix) Cell(area, vendor string) *Cell { return m.Cells[area][vendor] }

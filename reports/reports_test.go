@@ -35,8 +35,16 @@ func sampleRun() *reports.Run {
 		},
 	})
 	run.Add(reports.Result{ID: "oppo/channel/required", Title: "later", Vendor: "oppo", Verdict: reports.Skipped,
-		Failures: []reports.Failure{{Message: "needs the built-in dispatcher"}}})
-	run.Add(reports.Result{ID: "xiaomi/should", Title: "a SHOULD", Vendor: "xiaomi", Rules: []string{"xiaomi.x"}, Verdict: reports.NonStrict})
+		Skip: "needs the built-in dispatcher", Area: "class & channel", Level: "MUST"})
+	run.Add(reports.Result{ID: "xiaomi/should", Title: "a SHOULD", Vendor: "xiaomi", Rules: []string{"xiaomi.x"}, Verdict: reports.NonStrict,
+		Area: "quota & rate", Level: "SHOULD", Failures: []reports.Failure{{Message: "badge 2, want 3", Line: 4}}})
+	run.Results[0].Area, run.Results[0].Level = "auth", "MUST"
+	run.Results[0].Source = "id: xiaomi/auth/secret\ntitle: A wrong AppSecret gets 21301\n"
+	run.Results[1].Area, run.Results[1].Level = "quota & rate", "MUST"
+	run.Rules = []reports.Rule{
+		{ID: "xiaomi.auth.secret", Vendor: "xiaomi", Statement: "key=<AppSecret> or 21301", Level: "MUST", Source: "vendor-facts/xiaomi-meizu-vivo.md §1.2", Confidence: "documented"},
+		{ID: "xiaomi.quota.default-daily", Vendor: "xiaomi", Statement: "one a day without a channel", Level: "MUST", Source: "vendor-facts/xiaomi-meizu-vivo.md §1.5"},
+	}
 	return run
 }
 
@@ -152,7 +160,8 @@ func TestJSONMatchesSchema(t *testing.T) {
 		t.Fatalf("schema is not JSON: %v", err)
 	}
 	run := sampleRun()
-	run.Add(reports.Result{ID: "all", Title: "every verdict", Vendor: "x", Rules: []string{}, Verdict: reports.Waived})
+	run.Add(reports.Result{ID: "all", Title: "every verdict", Vendor: "x", Rules: []string{}, Verdict: reports.Waived,
+		Waiver: &reports.Waiver{Reason: "known gap", Verdict: reports.Fail}, Failures: []reports.Failure{{Message: "m"}}})
 	var buf bytes.Buffer
 	if err := reports.WriteJSON(&buf, run); err != nil {
 		t.Fatal(err)

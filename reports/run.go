@@ -92,9 +92,9 @@ type Result struct {
 	Vendor string   `json:"vendor"`
 	Rules  []string `json:"rules"`
 	Labels []string `json:"labels,omitempty"`
-	// Area groups results in the vendor × area matrix: the topic of the
-	// scenario's first rule (quota, auth, ...), im.<topic> for the
-	// dispatcher's rules.
+	// Area is the result's row in the vendor × area matrix: the first
+	// rule's topic grouped into a few areas (auth, content, quota & rate,
+	// ...; im: session, im: notification, ... for the dispatcher's rules).
 	Area string `json:"area,omitempty"`
 	// Level is the strongest level of the scenario's rules: a failed MUST
 	// scenario is FAIL, a failed SHOULD one NON-STRICT.

@@ -49,7 +49,7 @@ func (r *runner) check(es Expects) {
 }
 
 func (r *runner) checkPhone(name string, pe PhoneExpect) []string {
-	sh, err := r.srv.World.Shade(name)
+	sh, err := r.srv.World.Shade(r.phoneID(name))
 	if err != nil {
 		return []string{err.Error()}
 	}
@@ -350,7 +350,7 @@ func (r *runner) checkLedger(le LedgerExpect) string {
 	if le.Phone != "" {
 		p := r.phones[le.Phone]
 		device = p.device.ID
-		if d, ok := r.srv.World.Device(le.Phone); ok {
+		if d, ok := r.srv.World.Device(r.phoneID(le.Phone)); ok {
 			token = d.Token
 		}
 	}

@@ -159,6 +159,7 @@ type runner struct {
 	unplug func() // takes the world off a black-box plan's listener
 
 	crowdPhones map[string]bool
+	byDeviceID  map[string]string // device id → phone name
 }
 
 type appState struct {
@@ -821,7 +822,7 @@ func expandAny(v any, env exprEnv) (any, error) {
 
 func (r *runner) changePhone(name string, c PhoneChange) error {
 	var parts []string
-	_, err := r.srv.World.UpdateDevice(name, func(d *world.Device) {
+	_, err := r.srv.World.UpdateDevice(r.phoneID(name), func(d *world.Device) {
 		if c.Offline != nil {
 			d.Offline = *c.Offline
 			parts = append(parts, fmt.Sprintf("offline=%v", *c.Offline))
@@ -876,7 +877,7 @@ func (r *runner) observe() {
 		r.event(reports.EventLedger, s, "")
 	}
 	for _, name := range sortedKeys(r.phones) {
-		sh, err := w.Shade(name)
+		sh, err := w.Shade(r.phoneID(name))
 		if err != nil {
 			continue
 		}
@@ -931,10 +932,14 @@ func notificationDetail(n world.Notification) string {
 }
 
 func (r *runner) phoneName(deviceID string) string {
-	for n, p := range r.phones {
-		if p.device.ID == deviceID {
-			return n
+	if r.byDeviceID == nil {
+		r.byDeviceID = make(map[string]string, len(r.phones))
+		for n, p := range r.phones {
+			r.byDeviceID[p.device.ID] = n
 		}
+	}
+	if n, ok := r.byDeviceID[deviceID]; ok {
+		return n
 	}
 	return deviceID
 }
@@ -954,7 +959,7 @@ func (e *runEnv) field(name, field string) (string, error) {
 	if p, ok := e.r.phones[name]; ok {
 		switch field {
 		case "token":
-			if d, ok := e.r.srv.World.Device(name); ok {
+			if d, ok := e.r.srv.World.Device(p.device.ID); ok {
 				return d.Token, nil
 			}
 			return p.device.Token, nil
@@ -1012,4 +1017,12 @@ func (e *runEnv) tokens(n int) (string, error) {
 		out[i] = v.NewToken(app.app)
 	}
 	return strings.Join(out, ","), nil
+}
+
+// phoneID is a phone's device id, which the world finds without a scan.
+func (r *runner) phoneID(name string) string {
+	if p, ok := r.phones[name]; ok && p.device.ID != "" {
+		return p.device.ID
+	}
+	return name
 }

@@ -193,7 +193,7 @@ func TestParseDuration(t *testing.T) {
 func TestMalformedFiles(t *testing.T) {
 	_, err := LoadFS(os.DirFS("testdata/malformed"))
 	want := "key.yaml:11:29: unknown field \"titel\"\n" +
-		"typo.yaml:9:5: unknown step \"advnce\" (want one of: login, logout, kick, foreground, background, token, send, push, request, advance, at, phone, expect)"
+		"typo.yaml:9:5: unknown step \"advnce\" (want one of: login, logout, kick, foreground, background, token, send, push, request, advance, at, phone, fault, tap, expect)"
 	if err == nil || err.Error() != want {
 		t.Errorf("LoadFS error\n%v\nwant\n%s", err, want)
 	}

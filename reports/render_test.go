@@ -31,7 +31,9 @@ func gateRun() *reports.Run {
 		func(r *reports.Result) { r.Level = "SHOULD" })
 	add("oppo/api/path", "oppo", "request", reports.Info)
 	add("im/oppo/badge", "oppo", "im: notification", reports.Waived, fail("badge 2, want 3"),
-		func(r *reports.Result) { r.Waiver = &reports.Waiver{Reason: "badge lands in 2.1", Verdict: reports.Fail} })
+		func(r *reports.Result) {
+			r.Waiver = &reports.Waiver{Reason: "badge lands in 2.1", Verdict: reports.Fail}
+		})
 	add("im/xiaomi/kick", "xiaomi", "im: session", reports.Pass,
 		func(r *reports.Result) { r.Waiver = &reports.Waiver{Reason: "flaky last week", Verdict: reports.Pass} })
 	add("im/xiaomi/retry", "xiaomi", "im: vendor answers", reports.Skipped,

@@ -1,6 +1,7 @@
 package dispatcher
 
 import (
+	"github.com/pushsim/pushsim/dispatcher/apns"
 	"github.com/pushsim/pushsim/dispatcher/fcm"
 	"github.com/pushsim/pushsim/dispatcher/huawei"
 	"github.com/pushsim/pushsim/dispatcher/meizu"
@@ -19,4 +20,5 @@ var clientBuilders = map[string]push.NewClient{
 	"xiaomi": xiaomi.New,
 	"oppo":   oppo.New,
 	"meizu":  meizu.New,
+	"apns":   apns.New,
 }

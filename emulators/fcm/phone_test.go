@@ -180,7 +180,7 @@ var _ = Describe("the phone", func() {
 		for _, r := range v.e.Rules() {
 			Expect(r.ID).To(HavePrefix("fcm."))
 			Expect(r.Vendor).To(Equal(fcm.Vendor))
-			Expect(r.Source).To(HavePrefix("vendor-facts/huawei-oppo-fcm-honor.md §3."))
+			Expect(r.Source).To(ContainSubstring("vendor-facts/"))
 			Expect(r.Statement).NotTo(BeEmpty())
 			Expect(ids).NotTo(HaveKey(r.ID))
 			ids[r.ID] = true

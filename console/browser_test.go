@@ -329,6 +329,11 @@ func TestConsoleInChromium(t *testing.T) {
 		b.eval(`document.querySelector('#fault-panel button[type=submit]').click()`, nil)
 		b.waitFor(`document.querySelector('#fault-panel .result').textContent !== ""`, 2*time.Second)
 		b.screenshot(filepath.Join(t.ArtifactDir(), "controls.png"))
+
+		// Tapping is another issue's too: the answer or the missing endpoint
+		// shows as a message.
+		b.eval(card(alice.Name)+`.querySelector('.notifs .notif button.tap').click()`, nil)
+		b.waitFor(`[...document.querySelectorAll('#toasts .toast')].some(t => /tap/i.test(t.textContent))`, 2*time.Second)
 		// Back to 09:41 for the screenshot (the control plane only moves forward).
 		s.World.Clock().(*world.VirtualClock).Set(start)
 		s.World.Tick()

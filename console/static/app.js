@@ -323,10 +323,12 @@
     drawList(true);
   }
 
+  // loadAll reads everything at once; the ledger (the largest) does not wait
+  // for the phones, nor the phones for it.
   async function loadAll() {
     await loadHealth();
-    await Promise.all([loadApps(), loadRules().catch(() => {}), loadDevices()]);
-    await Promise.all([loadLedger(), loadQuotas()]);
+    await Promise.all([loadApps(), loadRules().catch(() => {}), loadDevices(), loadLedger(), loadQuotas()]);
+    drawList(true); // rows name phones, which may have come after the rows
   }
 
   // resync after the event stream reconnects: events were missed, state may
@@ -766,7 +768,7 @@
     if (greyed && (n.reason || n.rule)) {
       li.append(h('div', { class: 'why' },
         n.reason ? h('span', { class: 'reason-text', text: n.reason }) : null, ' ',
-        n.rule ? h('a', { class: 'chip rule', href: '#requests', title: 'Show this rule in the ledger', onclick: () => { setFilter({ q: n.rule }); } }, n.rule) : null));
+        n.rule ? h('a', { class: 'chip rule', href: '#requests', title: 'Show this rule in the ledger', onclick: () => { setFilter({ q: n.rule.toLowerCase() }); } }, n.rule) : null));
     }
     return li;
   }
@@ -1033,8 +1035,11 @@
 
   async function advance(by, form) {
     if (!by) return;
-    const body = by === 'midnight' ? { to: S.resetsAt ? S.resetsAt.toISOString() : undefined } : { by };
-    if (by === 'midnight' && !body.to) { await loadQuotas(); body.to = S.resetsAt.toISOString(); }
+    let body = { by };
+    if (by === 'midnight') {
+      await loadQuotas(); // its resets_at is the next vendor-local midnight, from the world's now
+      body = { to: S.quotas.resets_at };
+    }
     try {
       const c = await api('POST', '/clock/advance', body);
       S.virtual = c.virtual;

@@ -107,6 +107,7 @@ func startBrowser(t testing.TB, path string, width, height int) *browser {
 				}
 			}
 		}
+		_, _ = io.Copy(io.Discard, stderr) // after an overlong line: keep the pipe drained
 	}()
 	var browserWS string
 	select {

@@ -44,6 +44,11 @@ const (
 	RuleTTL             = "fcm.ttl.offline"
 	RuleCollapseLatest  = "fcm.collapse.latest"
 	RuleCollapseMaxKeys = "fcm.collapse.max-keys"
+
+	RuleContentWord     = "fcm.content.sensitive-word"
+	RuleContentEmpty    = "fcm.content.empty"
+	RuleContentEncoding = "fcm.content.invalid-encoding"
+	RuleContentControls = "fcm.content.control-chars"
 )
 
 const (
@@ -99,4 +104,8 @@ var rules = []world.Rule{
 	rule(RuleTTL, "An offline phone gets the message when it comes online within android.ttl; ttl 0 means now or never", world.MUST, srcReq, "documented"),
 	rule(RuleCollapseLatest, "For an offline phone FCM stores only the newest message of a collapse_key", world.MUST, srcReq, "documented"),
 	rule(RuleCollapseMaxKeys, "At most 4 collapse keys are stored per offline phone (App.Quotas collapse_keys); a fifth is not stored", world.MUST, srcLimits, "documented"),
+	rule(RuleContentWord, "A notification's title or body, or a data value, holding a sensitive word (world content filter: PUT /_pushsim/content/fcm, App.Settings content.sensitive_words) is accepted (200) and never shown; FCM documents no content rule", world.SHOULD, "vendor-facts/huawei-oppo-fcm-honor.md §3.7 (no content rule found); vendor-facts/addendum-gaps-closed.md §5", "inferred"),
+	rule(RuleContentEmpty, "A notification whose title and body both have nothing to show (only whitespace, punctuation, symbols that are not emoji, control characters) is accepted and never shown; a title or a body alone is enough", world.SHOULD, "vendor-facts/huawei-oppo-fcm-honor.md §3.6; vendor-facts/addendum-gaps-closed.md §5 (All: simple characters filtered)", "inferred"),
+	rule(RuleContentEncoding, "A body that is not valid UTF-8, or that escapes a lone surrogate (\\ud800), is 400 INVALID_ARGUMENT `Invalid JSON payload received.`", world.MUST, "vendor-facts/huawei-oppo-fcm-honor.md §3.4", "inferred"),
+	rule(RuleContentControls, "Control characters other than newline and tab in the title or body are stripped on the phone, which shows the rest", world.INFO, "vendor-facts/huawei-oppo-fcm-honor.md §3.6; vendor-facts/addendum-gaps-closed.md §5 (All: characters a phone cannot render)", "inferred"),
 }

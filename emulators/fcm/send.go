@@ -72,6 +72,11 @@ func (e *Emulator) sendOne(w http.ResponseWriter, r *http.Request, now time.Time
 		}
 		return false, badJSON(RuleMessageJSON, "", "Invalid JSON payload received. Unexpected end of string.")
 	}
+	if world.InvalidJSONText(body) {
+		// Google's JSON parser refuses what encoding/json would quietly
+		// turn into U+FFFD (the exact message text is not documented).
+		return false, badJSON(RuleContentEncoding, "", "Invalid JSON payload received. Invalid UTF-8 in string.")
+	}
 	req, f := decodeSend(body)
 	if f != nil {
 		return false, f
@@ -145,12 +150,40 @@ func (e *Emulator) sendOne(w http.ResponseWriter, r *http.Request, now time.Time
 	}
 	n, note := notificationFor(app, &dev, m, name, id)
 	entry.Reason = note
+	// FCM documents no content rule: what the world's filter catches is
+	// accepted and never shown; control characters are stripped on the phone.
+	cv := e.checkContent(app, m)
+	rule := cv.RuleID(Vendor)
+	if rule != "" {
+		entry.Verdict, entry.Rule, entry.Reason = world.VerdictNotShown, rule, cv.Reason+"; accepted and not shown"
+	}
 	seq := e.w.Record(*entry)
 	// Deliver before answering: a client that reads the shade after its
 	// send returns must see the message.
-	e.deliver(app, &dev, n, ck, ttl, seq, now)
+	if rule != "" {
+		_ = e.w.Drop(dev.ID, n, rule, cv.Reason, seq) // the phone may have been removed meanwhile
+	} else {
+		e.deliver(app, &dev, n, ck, ttl, seq, now)
+		if cv.Controls > 0 {
+			e.w.Note(dev.ID, n, RuleContentControls, cv.ControlsReason(), seq)
+		}
+	}
 	writeJSON(w, resp)
 	return true, nil
+}
+
+// checkContent runs the world's content filter on what the phone shows (a
+// title or a body alone makes a notification) and on the data the app gets.
+func (e *Emulator) checkContent(app *world.App, m *message) world.ContentVerdict {
+	title, body := m.texts()
+	c := world.Content{Title: title, Body: body, PassThrough: !m.isNotification(), EitherShows: true}
+	if data := m.data(); len(data) > 0 {
+		c.More = make([]string, 0, len(data))
+		for _, v := range data {
+			c.More = append(c.More, v)
+		}
+	}
+	return e.w.CheckContent(app, c)
 }
 
 // registered checks that a target token belongs to an installed app of this

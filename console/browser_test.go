@@ -304,6 +304,14 @@ func TestConsoleInChromium(t *testing.T) {
 				t.Errorf("the quotas view lacks %q: %q", want, text)
 			}
 		}
+		// Vendors key counters by app id or name: either way the app's name shows.
+		var heads []string
+		b.eval(`[...document.querySelectorAll('.q-app h3')].map(h => h.textContent)`, &heads)
+		for _, h := range heads {
+			if h != "app demo" {
+				t.Errorf("a quota group is headed %q; want the app's name (app demo)", h)
+			}
+		}
 		b.screenshot(filepath.Join(t.ArtifactDir(), "quotas.png"))
 	})
 

@@ -145,6 +145,8 @@
     return (d ? d + 'd ' : '') + (d || hh ? hh + 'h ' : '') + mm + 'm';
   }
 
+  // Vendors show in the order of VENDORS (the guide's), then any other by name.
+  const vendorRank = (v) => { const i = Object.keys(VENDORS).indexOf(v); return i < 0 ? 99 : i; };
   const vendorLabel = (v) => (VENDORS[v] ? VENDORS[v].label : v);
   const vendorColor = (v) => (VENDORS[v] ? VENDORS[v].color : '#6b7280');
   const android = (api) => (ANDROID[api] ? `Android ${ANDROID[api]} · API ${api}` : `API ${api}`);
@@ -637,10 +639,7 @@
       if (!groups.has(d.vendor)) groups.set(d.vendor, []);
       groups.get(d.vendor).push(d);
     }
-    // Vendors in the order of VENDORS (the guide's), then any other by name.
-    const known = Object.keys(VENDORS);
-    const rank = (v) => (known.includes(v) ? known.indexOf(v) : known.length);
-    const order = [...groups.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    const order = [...groups.keys()].sort((a, b) => vendorRank(a) - vendorRank(b) || a.localeCompare(b));
     const seen = new Set();
     const sections = order.map((v) => {
       const list = groups.get(v);
@@ -833,7 +832,7 @@
       const parts = k.split('/');
       const vendor = parts[0];
       const ref = parts[1] || '';
-      const app = S.apps.find((a) => a.vendor === vendor && (a.name === ref || a.id === ref || a.key === ref));
+      const app = S.apps.find((a) => a.vendor === vendor && (a.name === ref || a.app_id === ref || a.app_key === ref));
       const appName = app ? app.name : ref;
       let rest = parts.slice(2).join('/');
       // A per-phone counter ends in the phone's id or token (tokens may
@@ -851,7 +850,7 @@
       apps.get(appName).push({ key: k, label: rest || '(total)', ...daily[k] });
     }
     const sections = [];
-    for (const [vendor, apps] of tree) {
+    for (const [vendor, apps] of [...tree].sort((a, b) => vendorRank(a[0]) - vendorRank(b[0]) || a[0].localeCompare(b[0]))) {
       const appBlocks = [];
       for (const [appName, rows] of apps) {
         const shownRows = rows.slice(0, 60);

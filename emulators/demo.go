@@ -2,9 +2,11 @@ package emulators
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 
+	"github.com/pushsim/pushsim/emulators/fcm"
 	"github.com/pushsim/pushsim/emulators/world"
 )
 
@@ -53,6 +55,11 @@ func SeedDemo(s *Server) (Demo, error) {
 			}
 		}
 		dv := DemoVendor{Vendor: name, BaseURL: s.BaseURL(name), Hosts: v.Hosts(), App: *app}
+		if sa := fcm.ServiceAccountJSON(app, s.BaseURL(name)+"/token"); name == "fcm" && sa != nil {
+			// Hand out a key file whose token_uri is this emulator.
+			dv.App.Extra = maps.Clone(app.Extra)
+			dv.App.Extra[fcm.ExtraServiceAccount] = string(sa)
+		}
 		for _, user := range DemoUsers {
 			phone := user + "-" + name
 			dev, ok := w.Device(phone)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -30,8 +31,12 @@ func startServeDispatcher(s *emulators.Server, url string, o serveOptions, stdou
 	} else {
 		apps := s.World.Apps("")
 		sort.SliceStable(apps, func(i, j int) bool { return apps[i].Vendor < apps[j].Vendor })
-		for i, app := range apps {
-			certs = append(certs, harness.Certificate(app, i+1, ""))
+		for _, app := range apps {
+			if !slices.Contains(dispatcher.Vendors, app.Vendor) {
+				fmt.Fprintf(stderr, "pushsim: --dispatcher: no dispatcher client for %s yet; its apps are left out\n", app.Vendor)
+				continue
+			}
+			certs = append(certs, harness.Certificate(app, len(certs)+1, ""))
 		}
 		if len(certs) == 0 {
 			return nil, fmt.Errorf("--dispatcher: no certificates: give --certs FILE, or --demo for the demo apps")

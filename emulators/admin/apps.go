@@ -69,7 +69,7 @@ func (a *API) createApp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", appPath(stored))
-	writeJSON(w, http.StatusCreated, stored)
+	writeJSON(w, http.StatusCreated, presentApp(stored, r))
 }
 
 func (a *API) listApps(w http.ResponseWriter, r *http.Request) {
@@ -77,7 +77,7 @@ func (a *API) listApps(w http.ResponseWriter, r *http.Request) {
 	if apps == nil {
 		apps = []*world.App{}
 	}
-	writeJSON(w, http.StatusOK, apps)
+	writeJSON(w, http.StatusOK, presentApps(apps, r))
 }
 
 func (a *API) getApp(w http.ResponseWriter, r *http.Request) {
@@ -87,7 +87,7 @@ func (a *API) getApp(w http.ResponseWriter, r *http.Request) {
 		notFound(w, "no %s app %q", vars["vendor"], vars["name"])
 		return
 	}
-	writeJSON(w, http.StatusOK, app)
+	writeJSON(w, http.StatusOK, presentApp(app, r))
 }
 
 // appPatch changes an app: scalars replace, channels merge by id, privileges
@@ -154,7 +154,7 @@ func (a *API) patchApp(w http.ResponseWriter, r *http.Request) {
 		notFound(w, "%v", err)
 		return
 	}
-	writeJSON(w, http.StatusOK, app)
+	writeJSON(w, http.StatusOK, presentApp(app, r))
 }
 
 func set[T any](dst *T, o opt[T]) {

@@ -1,6 +1,8 @@
 package harness
 
 import (
+	"strings"
+
 	"github.com/pushsim/pushsim/dispatcher/push"
 	"github.com/pushsim/pushsim/emulators/world"
 )
@@ -56,6 +58,18 @@ func Certificate(app *world.App, businessID int, baseURL string) push.Certificat
 		c.ServiceAccount = app.Extra["service_account"]
 		c.Channel = channelOfClass(app, world.ClassPrivate)
 		c.Click = push.Click{Type: "launcher"}
+	case "apns":
+		// Token-based auth (Team ID, Key ID, the .p8), the bundle id as the
+		// topic. An app whose tokens are of one environment is reached
+		// there: /sandbox or /production behind the emulator's prefix.
+		c.AppID, c.AppKey, c.AppSecret = app.ID, app.Key, app.Extra["p8"]
+		switch env := app.Settings["environment"]; env {
+		case "development", "production":
+			c.Settings = map[string]string{"environment": env}
+			if baseURL != "" {
+				c.BaseURL = strings.TrimRight(baseURL, "/") + map[string]string{"development": "/sandbox", "production": "/production"}[env]
+			}
+		}
 	default:
 		c.AppID, c.AppKey, c.AppSecret = app.ID, app.Key, app.Secret
 	}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	apnsclient "github.com/pushsim/pushsim/dispatcher/apns"
 	"github.com/pushsim/pushsim/emulators/world"
 )
 
@@ -59,6 +60,20 @@ func authorize(req *http.Request, app *world.App, hc *http.Client, now time.Time
 			return err
 		}
 		req.Header.Set("Authorization", "Bearer "+token)
+		return nil
+	case "apns":
+		// A provider token signed now with the app's .p8, and the bundle
+		// id as the topic (a step's headers may override either).
+		key, err := apnsclient.ParseP8(app.Extra["p8"])
+		if err != nil {
+			return fmt.Errorf("auth: apns: the app's p8: %w", err)
+		}
+		jwt, err := apnsclient.SignJWT(key, app.Key, app.ID, now)
+		if err != nil {
+			return fmt.Errorf("auth: apns: %w", err)
+		}
+		req.Header.Set("authorization", "bearer "+jwt)
+		req.Header.Set("apns-topic", app.Package)
 		return nil
 	}
 	return fmt.Errorf("auth: is not supported for %s requests yet; set the headers or fields yourself", app.Vendor)
@@ -250,6 +265,8 @@ func vendorCode(vendor string, body []byte) string {
 	switch vendor {
 	case "vivo":
 		path = "result"
+	case "apns":
+		path = "reason"
 	case "fcm":
 		// The FcmError detail's code (UNREGISTERED), else the canonical
 		// status (UNAUTHENTICATED), as the emulator's ledger codes them.

@@ -222,6 +222,7 @@ func (e *Emulator) target(rq *request, entry *world.Entry) *failure {
 	if rq.devApp == nil {
 		return &failure{status: http.StatusBadRequest, reason: "BadDeviceToken", rule: RuleTokenUnknown, msg: "the token's app is not on the console"}
 	}
+	entry.App = rq.devApp.Name // until the topic's app is known
 	if tokenEnv := rq.devApp.Setting("environment", ""); tokenEnv != "" && rq.env != "" && tokenEnv != rq.env {
 		return &failure{status: http.StatusBadRequest, reason: "BadDeviceToken", rule: RuleTokenEnvironment,
 			msg: "the token was issued for the " + tokenEnv + " environment and was sent to " + rq.env}

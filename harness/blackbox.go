@@ -228,7 +228,7 @@ func problem(w http.ResponseWriter, status int, kind, detail string) {
 // DriverConfig is the document that tells a black-box target where the
 // emulators are and which certificates to hold (GET
 // /_pushsim/driver/config on the plan's listener; schema in
-// reports/README.md).
+// scenarios/README.md, "Against your own dispatcher").
 type DriverConfig struct {
 	Schema    string `json:"schema"`
 	Emulators string `json:"emulators"`

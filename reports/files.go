@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -44,9 +45,16 @@ func writeFile(path string, write func(io.Writer) error) error {
 		return fmt.Errorf("reports: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // gone after the rename; cleans up on failure
-	if err := write(tmp); err != nil {
+	// Renderers write many small pieces (html/template): one syscall each
+	// would cost more than rendering.
+	bw := bufio.NewWriterSize(tmp, 256<<10)
+	if err := write(bw); err != nil {
 		tmp.Close()
 		return err
+	}
+	if err := bw.Flush(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("reports: %w", err)
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("reports: %w", err)

@@ -131,7 +131,7 @@ func TestJSONEmptyRulesAreArrays(t *testing.T) {
 	if err := reports.WriteJSON(&buf, run); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), `"rules": []`) || strings.Contains(buf.String(), "null") {
+	if !strings.Contains(buf.String(), `"rules":[]`) || strings.Contains(buf.String(), "null") {
 		t.Fatalf("want rules: [] and no null in\n%s", buf.String())
 	}
 }

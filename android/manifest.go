@@ -241,7 +241,7 @@ func binaryToText(b []byte) (text []byte, err error) {
 
 // maxDecoded bounds the text a binary manifest may decode to (strings
 // can be shared by offset, so a small file can name huge text).
-const maxDecoded = 16 << 20
+const maxDecoded = MaxManifest
 
 // checkBinaryXML walks the chunks of binary XML before androidbinary
 // reads it: that library trusts counts and lengths (a string pool claiming

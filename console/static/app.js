@@ -15,8 +15,10 @@
     huawei: { label: 'Huawei', color: '#cf0a2c' },
     oppo: { label: 'OPPO', color: '#1f8a4c' },
     vivo: { label: 'vivo', color: '#415fff' },
+    honor: { label: 'Honor', color: '#0a72ef' },
     meizu: { label: 'Meizu', color: '#0ea5e9' },
     fcm: { label: 'FCM', color: '#f4b400' },
+    apns: { label: 'APNs', color: '#64748b' },
   };
   const ANDROID = {
     21: '5.0', 22: '5.1', 23: '6', 24: '7.0', 25: '7.1', 26: '8.0', 27: '8.1', 28: '9', 29: '10',
@@ -149,7 +151,11 @@
   const vendorRank = (v) => { const i = Object.keys(VENDORS).indexOf(v); return i < 0 ? 99 : i; };
   const vendorLabel = (v) => (VENDORS[v] ? VENDORS[v].label : v);
   const vendorColor = (v) => (VENDORS[v] ? VENDORS[v].color : '#6b7280');
-  const android = (api) => (ANDROID[api] ? `Android ${ANDROID[api]} · API ${api}` : `API ${api}`);
+  function system(d) {
+    if (d.platform === 'ios') return 'iOS';
+    if (d.platform === 'harmony') return `HarmonyOS · API ${d.android}`;
+    return ANDROID[d.android] ? `Android ${ANDROID[d.android]} · API ${d.android}` : `API ${d.android}`;
+  }
   const appOf = (vendor, name) => S.apps.find((a) => a.vendor === vendor && a.name === name);
   const deviceByID = (id) => S.devices.find((d) => d.id === id);
   const deviceName = (id) => { const d = deviceByID(id); return d ? d.name || d.id : id; };
@@ -705,7 +711,7 @@
       h('div', { class: 'screen' }, statusbar, head, notifs, dock, h('div', { class: 'homebar' })));
 
     const meta = h('div', { class: 'phone-meta' },
-      h('div', null, h('span', { class: 'name', text: label(d) }), ' · ', android(d.android), d.test ? ' · test device' : ''),
+      h('div', null, h('span', { class: 'name', text: label(d) }), ' · ', system(d), d.test ? ' · test device' : ''),
       h('div', null, 'token ', h('span', { class: 'token', text: maskToken(d.token) }), ' ',
         h('button', { type: 'button', class: 'small', title: 'Copy the full token', onclick: () => copy(d.token, 'token copied') }, 'copy')));
 

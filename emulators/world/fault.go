@@ -71,8 +71,8 @@ func TokenUninstalled(token string) bool { return strings.Contains(token, MagicU
 // its requests, so that ledger entries naming it are in the catalogue.
 func FaultRuleOf(vendor string) Rule {
 	return Rule{
-		ID: FaultRule(vendor), Vendor: vendor, Level: INFO, Confidence: "documented",
-		Statement: "A fault injected through /_pushsim/faults, a scenario's fault step or a magic token (QUOTA, SLOW) answered or disturbed this request instead of the vendor's own rules",
+		ID: FaultRule(vendor), Vendor: vendor, Level: SHOULD, Confidence: "documented",
+		Statement: "A fault injected through /_pushsim/faults, a scenario's fault step or a magic token (QUOTA, SLOW) answers or disturbs exactly the requests it matches, in the vendor's own shape, and the ledger names it",
 		Source:    "pushsim fault injection (emulators/faults), not a vendor-facts/ rule",
 	}
 }

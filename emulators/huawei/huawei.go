@@ -15,7 +15,9 @@
 //
 // Settings (App.Settings):
 //   - "push_enabled": "false" switches Push Kit off for the app (80300002).
-//   - "sensitive_words": comma-separated words refused with 80100016 (Huawei publishes no list).
+//   - "content.sensitive_words" (or the older "sensitive_words"): words refused with
+//     80100016 (Huawei publishes no list); the world's content filter also applies the
+//     vendor-wide words of PUT /_pushsim/content/huawei (see world.ContentRules).
 //   - "http_status" / "http_status.<code>": HTTP status sent with every / one result code.
 //   - "token_format": "legacy" for old 32-character 0866…CN01 push tokens.
 //   - "click_action_required": "true" refuses a notification without click_action.

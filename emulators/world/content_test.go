@@ -3,6 +3,7 @@ package world_test
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/pushsim/pushsim/emulators/world"
 )
@@ -189,4 +190,31 @@ func TestInvalidJSONText(t *testing.T) {
 			t.Errorf("InvalidJSONText(%s) = %v, want %v", in, got, want)
 		}
 	}
+}
+
+// FuzzCheckContent: any text gets a verdict without panicking, the verdict
+// names a known rule, and what the phone shows has no control characters.
+func FuzzCheckContent(f *testing.F) {
+	w := world.New(world.Options{})
+	app := &world.App{Vendor: "v", Settings: map[string]string{"content.sensitive_words": "lottery,彩票"}}
+	for _, s := range [][3]string{{"Bob", "hi", ""}, {"", "。。。", ""}, {"a\x00", "b\xff", "{}"}, {"彩票", "👍", "x"}, {"\u200d", "\ufe0f", "LOTTERY"}} {
+		f.Add(s[0], s[1], s[2], false)
+	}
+	f.Fuzz(func(t *testing.T, title, body, payload string, either bool) {
+		v := w.CheckContent(app, world.Content{Title: title, Body: body, Payload: payload, EitherShows: either})
+		switch v.Rule {
+		case "", world.ContentEmpty, world.ContentInvalidUTF8, world.ContentSensitiveWord:
+		default:
+			t.Fatalf("unknown rule %q", v.Rule)
+		}
+		if v.Rule != "" && v.Reason == "" {
+			t.Fatalf("rule %q without a reason", v.Rule)
+		}
+		if v.Rule == "" && !utf8.ValidString(title+body+payload) {
+			t.Fatalf("invalid UTF-8 passed")
+		}
+		if shown := world.ShowText(title); world.CountControls(shown) != 0 {
+			t.Fatalf("ShowText left controls in %q", shown)
+		}
+	})
 }

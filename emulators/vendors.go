@@ -3,6 +3,7 @@ package emulators
 import (
 	"github.com/pushsim/pushsim/emulators/apns"
 	"github.com/pushsim/pushsim/emulators/fcm"
+	"github.com/pushsim/pushsim/emulators/honor"
 	"github.com/pushsim/pushsim/emulators/huawei"
 	"github.com/pushsim/pushsim/emulators/meizu"
 	"github.com/pushsim/pushsim/emulators/oppo"
@@ -21,4 +22,5 @@ var vendorBuilders = []func(*world.World) world.Vendor{
 	fcm.New,
 	meizu.New,
 	apns.New,
+	honor.New,
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pushsim/pushsim/reports"
 )
@@ -20,8 +21,9 @@ type recorder struct {
 }
 
 const (
-	traceValueMax = 160  // characters of one form value or header
-	traceBodyMax  = 2000 // characters of a body
+	traceValueMax = 160      // characters of one form value or header
+	traceBodyMax  = 2000     // characters of a body
+	traceFormMax  = 64 << 10 // bytes of a form decoded field by field
 )
 
 func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -62,6 +64,12 @@ func requestDetail(req *http.Request, body []byte) string {
 		}
 	}
 	if strings.HasPrefix(req.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		// Only the head of a huge form is worth decoding for a reader.
+		more := ""
+		if len(body) > traceFormMax {
+			more = fmt.Sprintf("… (%d more bytes)\n", len(body)-traceFormMax)
+			body = body[:traceFormMax]
+		}
 		for _, kv := range strings.Split(string(body), "&") {
 			k, v, _ := strings.Cut(kv, "=")
 			if uk, err := url.QueryUnescape(k); err == nil {
@@ -72,6 +80,13 @@ func requestDetail(req *http.Request, body []byte) string {
 			}
 			fmt.Fprintf(&b, "%s=%s\n", k, cut(v, traceValueMax))
 		}
+		b.WriteString(more)
+		return b.String()
+	}
+	if len(body) > traceFormMax {
+		// A multi-megabyte body need not be walked to say how much is left.
+		i := runeIndex(body, traceBodyMax)
+		fmt.Fprintf(&b, "%s… (%d more bytes)", body[:i], len(body)-i)
 		return b.String()
 	}
 	b.WriteString(cut(string(body), traceBodyMax))
@@ -95,11 +110,27 @@ func mask(v string) string {
 	return head(v)
 }
 
-// cut shortens s to n characters, saying how much was left out.
+// cut shortens s to n characters, saying how much was left out. It walks
+// at most n runes and counts the rest without copying: a body can be
+// megabytes.
 func cut(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
+	if len(s) <= n {
 		return s
 	}
-	return string(r[:n]) + fmt.Sprintf("… (%d more characters)", len(r)-n)
+	i := runeIndex(s, n)
+	if i >= len(s) {
+		return s
+	}
+	return s[:i] + fmt.Sprintf("… (%d more characters)", utf8.RuneCountInString(s[i:]))
+}
+
+// runeIndex is the byte index after the first n runes of s (len(s) when
+// it has fewer).
+func runeIndex[T string | []byte](s T, n int) int {
+	i := 0
+	for k := 0; k < n && i < len(s); k++ {
+		_, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
+		i += size
+	}
+	return i
 }

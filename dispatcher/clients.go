@@ -3,6 +3,7 @@ package dispatcher
 import (
 	"github.com/pushsim/pushsim/dispatcher/apns"
 	"github.com/pushsim/pushsim/dispatcher/fcm"
+	"github.com/pushsim/pushsim/dispatcher/honor"
 	"github.com/pushsim/pushsim/dispatcher/huawei"
 	"github.com/pushsim/pushsim/dispatcher/meizu"
 	"github.com/pushsim/pushsim/dispatcher/oppo"
@@ -21,4 +22,5 @@ var clientBuilders = map[string]push.NewClient{
 	"oppo":   oppo.New,
 	"meizu":  meizu.New,
 	"apns":   apns.New,
+	"honor":  honor.New,
 }

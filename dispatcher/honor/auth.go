@@ -1,0 +1,148 @@
+package honor
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pushsim/pushsim/dispatcher/push"
+)
+
+// accessToken returns a cached access token or fetches one. stale is a
+// token the push server just refused: it is replaced even if it looks
+// valid. Concurrent callers share one token request.
+func (c *Client) accessToken(ctx context.Context, stale string) (string, error) {
+	c.mu.Lock()
+	if c.access != "" && c.access != stale && c.now().Before(c.refreshAt) {
+		t := c.access
+		c.mu.Unlock()
+		return t, nil
+	}
+	if r := c.inflight; r != nil {
+		c.mu.Unlock()
+		select {
+		case <-r.done:
+			return r.token, r.err
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}
+	r := &refresh{done: make(chan struct{})}
+	c.inflight = r
+	c.mu.Unlock()
+
+	// The request must not die with the first caller's context: others wait on it.
+	tok, lifetime, err := c.fetchToken(context.WithoutCancel(ctx))
+	c.mu.Lock()
+	if err == nil {
+		ahead := min(refreshAhead, lifetime/10)
+		c.access, c.refreshAt = tok, c.now().Add(lifetime-ahead)
+	}
+	c.inflight = nil
+	c.mu.Unlock()
+	r.token, r.err = tok, err
+	close(r.done)
+	return tok, err
+}
+
+// tokenError is a refusal or failure of the token endpoint.
+type tokenError struct {
+	status     int
+	code       string
+	desc       string
+	retryAfter time.Duration
+	transport  bool
+}
+
+func (e *tokenError) Error() string {
+	if e.transport {
+		return "honor auth: " + e.desc
+	}
+	return fmt.Sprintf("honor auth: HTTP %d, %s: %s", e.status, e.code, e.desc)
+}
+
+// fetchToken does POST /auth/token with the client credentials (§2.2).
+func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {c.cert.AppKey}, "client_secret": {c.cert.AppSecret}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.tokenURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", 0, &tokenError{desc: err.Error(), transport: true}
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return "", 0, &tokenError{desc: err.Error(), transport: true}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
+	if err != nil {
+		return "", 0, &tokenError{desc: "reading answer: " + err.Error(), transport: true}
+	}
+	var a struct {
+		AccessToken      string          `json:"access_token"`
+		ExpiresIn        json.Number     `json:"expires_in"`
+		Error            json.RawMessage `json:"error"`
+		ErrorDescription string          `json:"error_description"`
+	}
+	jsonErr := json.Unmarshal(b, &a)
+	if resp.StatusCode == http.StatusOK && jsonErr == nil && a.AccessToken != "" {
+		secs, _ := a.ExpiresIn.Int64()
+		lifetime := time.Duration(secs) * time.Second
+		if lifetime <= 0 {
+			lifetime = time.Hour // what clients assume when expires_in is missing (§2.2)
+		}
+		return a.AccessToken, lifetime, nil
+	}
+	e := &tokenError{status: resp.StatusCode, retryAfter: RetryAfter(resp.Header.Get("Retry-After"), c.now())}
+	switch {
+	case jsonErr != nil:
+		e.code, e.desc = "HTTP "+strconv.Itoa(resp.StatusCode), snippet(b)
+	default:
+		e.code = rawText(a.Error)
+		if e.code == "" {
+			e.code = "HTTP " + strconv.Itoa(resp.StatusCode)
+		}
+		e.desc = a.ErrorDescription
+		if e.desc == "" {
+			e.desc = "no access token in the answer"
+		}
+	}
+	return "", 0, e
+}
+
+// tokenFailure maps a failed token request onto the batch's result: bad
+// credentials are permanent; transport errors, 429 and 5xx pass.
+func tokenFailure(err error) push.Result {
+	var te *tokenError
+	if !errors.As(err, &te) {
+		return push.Result{Kind: push.Retryable, Code: "auth", Reason: err.Error()}
+	}
+	if te.transport {
+		return push.Result{Kind: push.Retryable, Code: "auth transport", Reason: te.Error()}
+	}
+	if te.status >= 500 || te.status == http.StatusTooManyRequests {
+		return push.Result{Kind: push.Retryable, Code: "auth " + te.code, Reason: te.Error(), RetryAfter: te.retryAfter}
+	}
+	return push.Result{Kind: push.Rejected, Code: "auth " + te.code, Reason: te.Error()}
+}
+
+func rawText(r json.RawMessage) string {
+	var s string
+	if json.Unmarshal(r, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(r, &n) == nil {
+		return n.String()
+	}
+	return ""
+}

@@ -363,6 +363,9 @@ func (r *runner) checkLedger(le LedgerExpect) string {
 		if le.Reason != "" && !strings.Contains(e.Reason, le.Reason) {
 			continue
 		}
+		if le.Path != "" && !globMatch(le.Path, e.Path) {
+			continue
+		}
 		if le.Phone != "" && e.Device != device && !slices.Contains(e.Tokens, token) {
 			continue
 		}
@@ -395,6 +398,7 @@ func ledgerText(le LedgerExpect) string {
 	}
 	add("rule", le.Rule)
 	add("reason", le.Reason)
+	add("path", le.Path)
 	if len(parts) == 0 {
 		return "entries"
 	}

@@ -353,6 +353,9 @@ type LedgerExpect struct {
 	Code    *Scalar `yaml:"code"`
 	Rule    string  `yaml:"rule"`
 	Reason  string  `yaml:"reason"` // a substring
-	Count   *int    `yaml:"count"`
-	Line    int     `yaml:"-"`
+	// Path is a glob on the request's path as the vendor saw it (without
+	// the /<vendor> prefix): "*/messages:send", "/v3/message/*".
+	Path  string `yaml:"path"`
+	Count *int   `yaml:"count"`
+	Line  int    `yaml:"-"`
 }

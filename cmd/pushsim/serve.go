@@ -44,6 +44,8 @@ type serveOptions struct {
 	certs          string
 
 	manifest string
+
+	tls tlsOptions // serve_tls.go
 }
 
 func newServeCmd() *cobra.Command {
@@ -60,7 +62,8 @@ Host header is the vendor's real host. The control plane is /_pushsim/...
 authentication: keep --addr on loopback unless the network is yours.`,
 		Example: `  pushsim serve --demo
   pushsim serve --demo --dispatcher
-  pushsim serve --addr 127.0.0.1:4800 --virtual-clock --seed 42`,
+  pushsim serve --addr 127.0.0.1:4800 --virtual-clock --seed 42
+  pushsim serve --demo --tls --tls-addr 127.0.0.1:443   # HTTPS by real host name (APNs)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -81,6 +84,7 @@ authentication: keep --addr on loopback unless the network is yours.`,
 	f.StringVar(&o.dispatcherAddr, "dispatcher-addr", "127.0.0.1:4900", "where the dispatcher listens, with --dispatcher")
 	f.StringVar(&o.certs, "certs", "", "push certificates for --dispatcher (default: derived from the console's apps, e.g. --demo's)")
 	f.StringVar(&o.manifest, "manifest", "", "the app's AndroidManifest.xml or .apk for the --demo apps: notification taps resolve against it")
+	addTLSFlags(f, &o.tls)
 	_ = f.MarkHidden("ready-file") // the flag exists; MarkHidden cannot fail
 	return cmd
 }
@@ -129,6 +133,14 @@ func serve(ctx context.Context, stdout, stderr io.Writer, o serveOptions) error 
 	fmt.Fprintf(stderr, "pushsim: control plane %s/_pushsim/health\n", url)
 	for _, v := range s.Vendors() {
 		fmt.Fprintf(stderr, "pushsim: %-8s %s/%s   (or Host: %s)\n", v, url, v, strings.Join(s.Vendor(v).Hosts(), ", "))
+	}
+	if o.tls.on {
+		tsrv, err := startTLS(s, o.tls, stderr)
+		if err != nil {
+			shutdown(srv)
+			return err
+		}
+		defer shutdown(tsrv)
 	}
 
 	if o.demo {

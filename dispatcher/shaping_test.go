@@ -61,7 +61,9 @@ var _ = Describe("Text shaping (im.content.no-avoidable-filter)", func() {
 	})
 
 	It("takes the empty placeholder from the config", func() {
-		r = newRig(func(c *dispatcher.Config) { c.Placeholders = map[string]string{dispatcher.PlaceholderEmpty: "[消息]"} })
+		r = newRig(func(c *dispatcher.Config) {
+			c.Placeholders = map[string]string{dispatcher.PlaceholderEmpty: "[消息]"}
+		})
 		r.away("alice", "phone", bidXiaomi, "tokA", 0)
 		r.send(dispatcher.Message{From: "bob", To: "alice", Text: "..."})
 		Expect(pushed().Body).To(Equal("[消息]"))

@@ -19,6 +19,8 @@
 //	GET    /_pushsim/rules[?vendor=]
 //	GET    /_pushsim/quotas[?vendor=]
 //	GET    /_pushsim/events                    Server-Sent Events of world changes
+//	POST   /_pushsim/faults                    GET, DELETE; GET|DELETE /_pushsim/faults/{id}
+//	                                           (added by package emulators/faults)
 //	GET    /_pushsim/content[/{vendor}]        PUT /_pushsim/content/{vendor} {"sensitive_words":[...]}
 package admin
 

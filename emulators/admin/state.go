@@ -230,6 +230,7 @@ func (a *API) index(w http.ResponseWriter, r *http.Request) {
 			"GET " + Prefix + "/ledger?vendor=&app=&token=&verdict=&kind=&rule=&device=&message_id=&since=&limit=",
 			"GET " + Prefix + "/clock", "POST " + Prefix + "/clock/advance",
 			"POST " + Prefix + "/reset", "GET " + Prefix + "/rules", "GET " + Prefix + "/quotas", "GET " + Prefix + "/events",
+			"GET|POST|DELETE " + Prefix + "/faults", "GET|DELETE " + Prefix + "/faults/{id}",
 		},
 	})
 }

@@ -70,6 +70,15 @@ func Certificate(app *world.App, businessID int, baseURL string) push.Certificat
 				c.BaseURL = strings.TrimRight(baseURL, "/") + map[string]string{"development": "/sandbox", "production": "/production"}[env]
 			}
 		}
+	case "honor":
+		// The App ID names the send path, the Client ID and Secret get the
+		// token; IM messages are service & communication (importance
+		// NORMAL); a tap opens the main activity by intent; the badge names
+		// the launcher activity.
+		c.AppID, c.AppKey, c.AppSecret = app.ID, app.Key, app.Secret
+		c.Importance = "NORMAL"
+		c.Click = push.Click{Type: "intent", Target: "intent:#Intent;component=" + app.Package + "/.MainActivity;end"}
+		c.Settings = map[string]string{"badge_class": app.Package + ".MainActivity"}
 	default:
 		c.AppID, c.AppKey, c.AppSecret = app.ID, app.Key, app.Secret
 	}

@@ -75,8 +75,47 @@ func authorize(req *http.Request, app *world.App, hc *http.Client, now time.Time
 		req.Header.Set("authorization", "bearer "+jwt)
 		req.Header.Set("apns-topic", app.Package)
 		return nil
+	case "honor":
+		token, err := honorToken(req, app, hc)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("timestamp", strconv.FormatInt(now.UnixMilli(), 10))
+		return nil
 	}
 	return fmt.Errorf("auth: is not supported for %s requests yet; set the headers or fields yourself", app.Vendor)
+}
+
+// honorToken gets an access token with the app's Client ID (App.Key) and
+// Client Secret at Honor's POST /auth/token (under the same prefix as req).
+func honorToken(req *http.Request, app *world.App, hc *http.Client) (string, error) {
+	u := *req.URL
+	u.RawPath, u.RawQuery = "", ""
+	if i := strings.Index(u.Path, "/api/v1/"); i >= 0 {
+		u.Path = u.Path[:i] + "/auth/token"
+	} else {
+		u.Path = "/" + app.Vendor + "/auth/token"
+	}
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {app.Key}, "client_secret": {app.Secret}}
+	areq, err := http.NewRequestWithContext(req.Context(), http.MethodPost, u.String(), strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", fmt.Errorf("auth: honor: %w", err)
+	}
+	areq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := hc.Do(areq)
+	if err != nil {
+		return "", fmt.Errorf("auth: honor: %w", err)
+	}
+	defer resp.Body.Close()
+	var a struct {
+		AccessToken string `json:"access_token"`
+		Error       string `json:"error"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || a.AccessToken == "" {
+		return "", fmt.Errorf("auth: honor /auth/token answered HTTP %d, error %q (%v)", resp.StatusCode, a.Error, err)
+	}
+	return a.AccessToken, nil
 }
 
 // oppoToken signs in at OPPO's POST /server/v1/auth (under the same prefix

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
@@ -297,22 +298,38 @@ func (s *Set) Clear() {
 // Len is the number of rules.
 func (s *Set) Len() int { return int(s.n.Load()) }
 
-// request is what rules match on; app and tokens are found only when a
-// rule asks for them.
+// request is what rules match on; its app and tokens are found only when
+// a rule asks for them.
 type request struct {
+	in           *Injector
+	v            world.Vendor
+	r            *http.Request
+	body         []byte
+	whole        bool // body is the whole body
 	vendor, path string
-	target       func() (app string, tokens []string)
 	resolved     bool
 	app          string
 	tokens       []string
-	appMatch     func(rule, app string) bool
 }
 
 func (q *request) resolve() {
 	if !q.resolved {
 		q.resolved = true
-		q.app, q.tokens = q.target()
+		q.app, q.tokens = q.in.target(q)
 	}
+}
+
+// appMatch reports whether a rule's app (a name, id or key) is the app
+// the request is for.
+func (q *request) appMatch(want string) bool {
+	if q.app == "" {
+		return false
+	}
+	if want == q.app {
+		return true
+	}
+	a, ok := q.in.w.FindAppShared(q.vendor, func(a *world.App) bool { return a.Name == q.app })
+	return ok && (a.ID == want || a.Key == want)
 }
 
 // pick returns a copy of the first rule that fires for q, counting every
@@ -326,7 +343,7 @@ func (s *Set) pick(q *request) (Rule, bool) {
 		}
 		if r.App != "" || r.Token != "" {
 			q.resolve()
-			if r.App != "" && !q.appMatch(r.App, q.app) {
+			if r.App != "" && !q.appMatch(r.App) {
 				continue
 			}
 			if r.Token != "" && !slices.ContainsFunc(q.tokens, func(t string) bool { return strings.Contains(t, r.Token) }) {

@@ -61,37 +61,40 @@ func (in *Injector) Close() { in.once.Do(func() { close(in.done) }) }
 // vendor, unless a rule or a magic token decides otherwise.
 func (in *Injector) Serve(v world.Vendor, w http.ResponseWriter, r *http.Request) {
 	body, whole := readAhead(r)
-	q := &request{vendor: v.Name(), path: r.URL.Path, appMatch: in.appMatch(v.Name())}
-	q.target = func() (string, []string) {
-		if !whole {
-			return "", nil
-		}
-		if t, ok := v.(world.FaultTargeter); ok {
-			r.Body = newBody(body)
-			app, tokens := t.FaultTarget(r, body)
-			r.Body = newBody(body)
-			return app, tokens
-		}
-		return in.guessApp(v.Name(), r, body), nil
-	}
+	q := request{in: in, v: v, r: r, body: body, whole: whole, vendor: v.Name(), path: r.URL.Path}
 	if in.set.Len() > 0 {
-		if rule, ok := in.set.pick(q); ok {
-			in.fire(v, w, r, body, q, &rule)
+		if rule, ok := in.set.pick(&q); ok {
+			in.fire(w, &q, &rule)
 			return
 		}
 	}
 	if !in.opts.NoMagic && whole && (bytes.Contains(body, magicQuota) || bytes.Contains(body, magicSlow)) {
-		quota, slow := in.magic(v, q, body)
+		quota, slow := in.magic(&q)
 		switch {
 		case quota:
-			in.fire(v, w, r, body, q, &Rule{ID: "magic-" + world.MagicQuota, Action: VendorCode, Code: world.FaultQuota})
+			in.fire(w, &q, &Rule{ID: "magic-" + world.MagicQuota, Action: VendorCode, Code: world.FaultQuota})
 			return
 		case slow:
-			in.fire(v, w, r, body, q, &Rule{ID: "magic-" + world.MagicSlow, Action: Latency, Latency: Duration(in.opts.Slow)})
+			in.fire(w, &q, &Rule{ID: "magic-" + world.MagicSlow, Action: Latency, Latency: Duration(in.opts.Slow)})
 			return
 		}
 	}
 	v.Handler().ServeHTTP(w, r)
+}
+
+// target finds the app and tokens of a request: the vendor says, or the
+// app is guessed from its credentials.
+func (in *Injector) target(q *request) (string, []string) {
+	if !q.whole {
+		return "", nil
+	}
+	if t, ok := q.v.(world.FaultTargeter); ok {
+		q.r.Body = newBody(q.body)
+		app, tokens := t.FaultTarget(q.r, q.body)
+		q.r.Body = newBody(q.body)
+		return app, tokens
+	}
+	return in.guessApp(q.vendor, q.r, q.body), nil
 }
 
 var (
@@ -101,9 +104,9 @@ var (
 
 // magic reports whether a target token carries QUOTA or SLOW. A vendor
 // that cannot name its targets has its whole body searched.
-func (in *Injector) magic(v world.Vendor, q *request, body []byte) (quota, slow bool) {
-	if _, ok := v.(world.FaultTargeter); !ok {
-		return bytes.Contains(body, magicQuota), bytes.Contains(body, magicSlow)
+func (in *Injector) magic(q *request) (quota, slow bool) {
+	if _, ok := q.v.(world.FaultTargeter); !ok {
+		return bytes.Contains(q.body, magicQuota), bytes.Contains(q.body, magicSlow)
 	}
 	q.resolve()
 	for _, t := range q.tokens {
@@ -125,21 +128,44 @@ func readAhead(r *http.Request) (body []byte, whole bool) {
 	if r.ContentLength > 0 && r.ContentLength <= maxScan {
 		size = int(r.ContentLength) + 1 // +1: EOF without growing
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, size))
-	_, err := buf.ReadFrom(io.LimitReader(r.Body, maxScan+1))
-	body = buf.Bytes()
 	orig := r.Body
-	switch {
-	case err != nil:
-		r.Body = readCloser{io.MultiReader(bytes.NewReader(body), errReader{err}), orig}
-		return body, false
-	case len(body) > maxScan:
-		r.Body = readCloser{io.MultiReader(bytes.NewReader(body), orig), orig}
-		return body, false
+	buf := make([]byte, 0, size)
+	var err error
+	for {
+		if len(buf) == cap(buf) {
+			if len(buf) > maxScan {
+				break
+			}
+			buf = append(buf, 0)[:len(buf)]
+		}
+		var n int
+		n, err = orig.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			break
+		}
 	}
-	r.Body = readCloser{bytes.NewReader(body), orig}
-	return body, true
+	switch {
+	case err != nil && err != io.EOF:
+		r.Body = readCloser{io.MultiReader(bytes.NewReader(buf), errReader{err}), orig}
+		return buf, false
+	case len(buf) > maxScan:
+		r.Body = readCloser{io.MultiReader(bytes.NewReader(buf), orig), orig}
+		return buf, false
+	}
+	b := &bodyReader{orig: orig}
+	b.Reset(buf)
+	r.Body = b
+	return buf, true
 }
+
+// bodyReader is the read-ahead body handed to the vendor (one allocation).
+type bodyReader struct {
+	bytes.Reader
+	orig io.Closer
+}
+
+func (b *bodyReader) Close() error { return b.orig.Close() }
 
 type readCloser struct {
 	io.Reader
@@ -151,21 +177,6 @@ type errReader struct{ err error }
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 func newBody(b []byte) io.ReadCloser { return io.NopCloser(bytes.NewReader(b)) }
-
-// appMatch reports whether a rule's app (a name, id or key) is the app
-// the request is for.
-func (in *Injector) appMatch(vendor string) func(want, app string) bool {
-	return func(want, app string) bool {
-		if app == "" {
-			return false
-		}
-		if want == app {
-			return true
-		}
-		a, ok := in.w.FindAppShared(vendor, func(a *world.App) bool { return a.Name == app })
-		return ok && (a.ID == want || a.Key == want)
-	}
-}
 
 // guessApp finds the app of a vendor that does not say: the one whose id,
 // key or secret appears in the path, the Authorization header or the body.
@@ -185,7 +196,8 @@ func (in *Injector) guessApp(vendor string, r *http.Request, body []byte) string
 }
 
 // fire does what rule says to the request.
-func (in *Injector) fire(v world.Vendor, w http.ResponseWriter, r *http.Request, body []byte, q *request, rule *Rule) {
+func (in *Injector) fire(w http.ResponseWriter, q *request, rule *Rule) {
+	v, r, body := q.v, q.r, q.body
 	q.resolve()
 	entry := world.Entry{
 		Kind: world.KindRequest, Vendor: v.Name(), App: q.app, Method: r.Method, Path: r.URL.Path,

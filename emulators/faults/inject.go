@@ -282,13 +282,13 @@ func (in *Injector) fire(w http.ResponseWriter, q *request, rule *Rule) {
 			entry.Reason = fmt.Sprintf("%s: the vendor's answer cut after %d of %d bytes", what, len(full)/2, len(full))
 			entry.Response = clip(full[:len(full)/2])
 			in.w.Record(entry)
-			if len(full) == 0 {
+			if len(full) < 2 { // nothing to cut in two: the connection just closes
 				reset(w)
 				return
 			}
 			w.Header().Set("Content-Length", strconv.Itoa(len(full)))
 			w.WriteHeader(c.status)
-			_, _ = w.Write(full[:max(len(full)/2, 1)])
+			_, _ = w.Write(full[:len(full)/2])
 			if f, ok := w.(http.Flusher); ok {
 				f.Flush()
 			}

@@ -28,10 +28,12 @@
 //
 // Connections: APNs keeps state per HTTP/2 connection (the pinned Team ID,
 // the current token and when it last changed). The emulator keys it by the
-// client's address (r.RemoteAddr), one key per TCP connection; requests
-// that come in memory (emulators.Server.Client) have no connection, and
-// may name one with the X-Pushsim-Connection header, else the per-connection
-// rules (one team, token refresh rate) do not apply to them.
+// client's address (r.RemoteAddr), one key per TCP connection. Requests
+// that come in memory (emulators.Server.Client) have no connection: the
+// per-connection rules (one team, token refresh rate) do not apply to them
+// unless they name one with the X-Pushsim-Connection header, which also
+// takes precedence over the address (so a scenario reads the same in
+// memory and over a listener).
 //
 // Knobs where the facts give no number (App.Quotas): payload_bytes (4096),
 // voip_payload_bytes (5120), token_lifetime_seconds (3600),

@@ -224,13 +224,14 @@ func (e *Emulator) publicKey(p8 string) (*ecdsa.PublicKey, string) {
 // connection applies the per-connection rules: one team, and no token
 // change within token_update_seconds of the last one.
 func (e *Emulator) connection(r *http.Request, v verified, keyApp *world.App, now time.Time) *failure {
+	// A named connection first: a scenario behaves the same in memory and
+	// over a listener.
 	id := r.RemoteAddr
-	if id == "" {
-		name := r.Header.Get(ConnectionHeader)
-		if name == "" {
-			return nil // in memory: no connection to remember
-		}
+	if name := r.Header.Get(ConnectionHeader); name != "" {
 		id = "named:" + name
+	}
+	if id == "" {
+		return nil // in memory: no connection to remember
 	}
 	minGap := time.Duration(keyApp.Quota("token_update_seconds", defTokenUpdate)) * time.Second
 	e.mu.Lock()

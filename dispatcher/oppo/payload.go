@@ -120,6 +120,8 @@ func errRaw(k, v string) error {
 //
 //	launcher (or none)              → 0, open the app
 //	activity (a class name)         → 4, click_action_activity = the class
+//	                                  (without the guide's "activity:" or
+//	                                  "activity：" prefix, push.ActivityClass)
 //	action                          → 1, click_action_activity = the intent action
 //	intent with an "intent:" URI    → 5, click_action_url = the URI
 //	intent with anything else       → 1, treated as an intent action name
@@ -133,6 +135,9 @@ func (c *Client) click(n map[string]any, ck push.Click) {
 	target := strings.TrimSpace(ck.Target)
 	switch ck.Type {
 	case "activity":
+		// The guide's console value is "activity：<class>"; OPPO's SDK would
+		// look for a class named that and open nothing.
+		target = push.ActivityClass(target)
 		if strings.HasPrefix(target, ".") {
 			target = c.cert.Package + target
 		}

@@ -6,6 +6,7 @@ package push
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -54,6 +55,20 @@ type Push struct {
 type Click struct {
 	Type   string // "launcher", "activity", "intent", "url"
 	Target string // activity class, intent URI or URL
+}
+
+// ActivityClass is a click target of type "activity" as a class name: the
+// target without surrounding space and without the "activity:" prefix the
+// guide writes for OPPO's console value ("activity：com.x.MainActivity",
+// often with a full-width colon). A relative ".Main" stays relative.
+func ActivityClass(target string) string {
+	t := strings.TrimSpace(target)
+	for _, p := range []string{"activity:", "activity："} {
+		if rest, ok := strings.CutPrefix(t, p); ok {
+			return strings.TrimSpace(rest)
+		}
+	}
+	return t
 }
 
 // Result is a vendor's answer for one token.

@@ -1,0 +1,20 @@
+package push
+
+import "testing"
+
+func TestActivityClass(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"com.x.Main", "com.x.Main"},
+		{" com.x.Main ", "com.x.Main"},
+		{"activity:com.x.Main", "com.x.Main"},
+		{"activity：com.tencent.qcloud.tim.demo.main.MainActivity", "com.tencent.qcloud.tim.demo.main.MainActivity"}, // the guide's OPPO value
+		{" activity： .Main", ".Main"},
+		{"activity", "activity"},
+		{"com.x.activity:Main", "com.x.activity:Main"},
+		{"", ""},
+	} {
+		if got := ActivityClass(c.in); got != c.want {
+			t.Errorf("ActivityClass(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

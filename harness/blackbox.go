@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -311,22 +312,31 @@ func certDocs(certs []push.Certificate) []CertificateDoc {
 //   - a push step (it calls the built-in vendor client directly);
 //   - an outcome expectation on attempts (the built-in retry count);
 //   - the clock set or moved before a send (the target signs with its own
-//     clock, which the scenario cannot move).
+//     clock, which the scenario cannot move);
+//   - a rule about the dispatcher's waits (retries, Retry-After, a paused
+//     vendor): the built-in dispatcher waits on the scenario's virtual
+//     clock, a black-box one in real time while the emulators' clock stands.
 func BlackBoxSkip(s *Scenario) string {
 	if s.Needs == NeedsBuiltin {
 		return "needs the built-in dispatcher (needs: builtin)"
 	}
+	for _, r := range s.Rules {
+		if slices.Contains(waitRules, r) {
+			return "needs the built-in dispatcher: " + r + " waits on the scenario's clock, a black-box dispatcher in real time"
+		}
+	}
 	drives := false
 	moved := !s.Start.T.IsZero()
-	attempts := func(es Expects) int {
+	attempts := func(es Expects) int { // the first line that counts attempts
+		line := 0
 		for _, e := range es {
 			for _, oe := range e.Outcome {
-				if oe.Attempts != nil {
-					return oe.Line
+				if oe.Attempts != nil && (line == 0 || oe.Line < line) {
+					line = oe.Line
 				}
 			}
 		}
-		return 0
+		return line
 	}
 	for i, st := range s.Steps {
 		switch st.Kind {
@@ -355,6 +365,10 @@ func BlackBoxSkip(s *Scenario) string {
 	}
 	return ""
 }
+
+// waitRules are the dispatcher rules whose scenarios only hold when the
+// dispatcher's waits move the emulators' clock.
+var waitRules = []string{"im.retry.backoff", "im.vendor.circuit"}
 
 // NeedsBuiltin is the value of `needs:` that keeps a scenario to the
 // built-in dispatcher.

@@ -156,7 +156,7 @@ func TTL(d time.Duration) string {
 // (Intent.toUri form); a class starting with '.' is relative to pkg.
 // Honor push service before 7.0.51 ignores an explicit component (§2.6).
 func ActivityIntent(pkg, cls string) string {
-	cls = strings.TrimSpace(strings.TrimPrefix(cls, "activity:"))
+	cls = push.ActivityClass(cls)
 	return "intent:#Intent;component=" + pkg + "/" + cls + ";end"
 }
 

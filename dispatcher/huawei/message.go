@@ -192,7 +192,7 @@ func SoundPath(s string) string {
 // ActivityIntent is the intent URI that opens activity class cls of app
 // pkg (Intent.toUri form); a class starting with '.' is relative to pkg.
 func ActivityIntent(pkg, cls string) string {
-	cls = strings.TrimSpace(strings.TrimPrefix(cls, "activity:"))
+	cls = push.ActivityClass(cls)
 	return "intent:#Intent;component=" + pkg + "/" + cls + ";end"
 }
 

@@ -261,7 +261,7 @@ func (c *Client) clickTypeInfo(p push.Push) map[string]any {
 	info := map[string]any{}
 	switch click.Type {
 	case "activity":
-		target := strings.TrimSpace(strings.TrimPrefix(click.Target, "activity:"))
+		target := push.ActivityClass(click.Target)
 		if strings.HasPrefix(target, ".") {
 			target = c.cert.Package + target
 		}

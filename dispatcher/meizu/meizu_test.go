@@ -159,6 +159,7 @@ var _ = Describe("Meizu client", func() {
 		Entry("launcher → 0", push.Click{Type: "launcher"}, map[string]any{"clickType": 0.0}),
 		Entry("activity → 1", push.Click{Type: "activity", Target: "com.example.chat.Chat"}, map[string]any{"clickType": 1.0, "activity": "com.example.chat.Chat"}),
 		Entry("a relative activity gets the package", push.Click{Type: "activity", Target: ".Chat"}, map[string]any{"clickType": 1.0, "activity": "com.example.chat.Chat"}),
+		Entry("the guide's activity： prefix is dropped", push.Click{Type: "activity", Target: "activity：com.example.chat.Chat"}, map[string]any{"clickType": 1.0, "activity": "com.example.chat.Chat"}),
 		Entry("url → 2", push.Click{Type: "url", Target: "https://example.com/x"}, map[string]any{"clickType": 2.0, "url": "https://example.com/x"}),
 		Entry("intent → 2 with the intent URI", push.Click{Type: "intent", Target: "intent:#Intent;component=com.example.chat/.Main;end"},
 			map[string]any{"clickType": 2.0, "url": "intent:#Intent;component=com.example.chat/.Main;end"}),

@@ -631,7 +631,7 @@ func isCJK(r rune) bool {
 // ActivityIntent is the intent URI that opens activity class cls of app
 // pkg (skipType 4 takes an intent URI, facts §3.6).
 func ActivityIntent(pkg, cls string) string {
-	cls = strings.TrimSpace(cls)
+	cls = push.ActivityClass(cls)
 	if strings.HasPrefix(cls, "intent:") {
 		return cls
 	}

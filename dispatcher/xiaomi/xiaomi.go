@@ -376,7 +376,7 @@ func jobKeySafe(s string) bool {
 // ActivityIntent is the intent URI that opens activity class cls of app pkg.
 // A class starting with '.' is relative to the package.
 func ActivityIntent(pkg, cls string) string {
-	cls = strings.TrimSpace(strings.TrimPrefix(cls, "activity:"))
+	cls = push.ActivityClass(cls)
 	return "intent:#Intent;component=" + pkg + "/" + cls + ";end"
 }
 

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -205,6 +206,17 @@ var required = map[string][]string{
 	"fcm":    {"service_account"},
 }
 
+// clickTypes are the click types only one vendor's client sends, with the
+// field that carries the target and its length limit (vendor-facts: OPPO
+// click_action_activity ≤ 500, vivo skipContent ≤ 1024).
+var clickTypes = map[string]struct {
+	vendor, field string
+	max           int
+}{
+	"action": {"oppo", "click_action_type 1, click_action_activity = an intent action", 500},
+	"custom": {"vivo", "skipType 3, skipContent for the app's onNotificationMessageClicked", 1024},
+}
+
 var (
 	javaClass = regexp.MustCompile(`^\.?[A-Za-z_$][A-Za-z0-9_$]*(\.[A-Za-z_$][A-Za-z0-9_$]*)*$`)
 	// intentURI is Intent.toUri(URI_INTENT_SCHEME): intent:[//host/path]#Intent;k=v;...;end
@@ -261,15 +273,28 @@ func certProblems(c *push.Certificate) []problem {
 			add("click", "malformed intent URI %q (want intent://host/path#Intent;scheme=...;component=pkg/cls;end)", c.Click.Target)
 		}
 	case "activity":
-		if !javaClass.MatchString(strings.TrimSpace(strings.TrimPrefix(c.Click.Target, "activity:"))) {
+		if !javaClass.MatchString(push.ActivityClass(c.Click.Target)) {
 			add("click", "activity %q is not a class name", c.Click.Target)
 		}
 	case "url":
 		if p, err := url.Parse(c.Click.Target); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 			add("click", "not an http(s) URL: %q", c.Click.Target)
 		}
+	case "action", "custom":
+		ct := clickTypes[c.Click.Type]
+		t := strings.TrimSpace(c.Click.Target)
+		switch {
+		case ct.vendor != c.Vendor:
+			add("click", "click type %s is sent by the %s client only (%s); for %s use launcher, activity, intent or url", c.Click.Type, ct.vendor, ct.field, c.Vendor)
+		case t == "":
+			add("click", "click type %s needs a target (%s)", c.Click.Type, ct.field)
+		case c.Click.Type == "action" && strings.ContainsAny(t, " \t\r\n"):
+			add("click", "intent action %q has a space in it", c.Click.Target)
+		case utf8.RuneCountInString(t) > ct.max:
+			add("click", "target is %d characters, more than the %d of %s", utf8.RuneCountInString(t), ct.max, ct.field)
+		}
 	default:
-		add("click", "unknown click type %q (want launcher, activity, intent or url)", c.Click.Type)
+		add("click", "unknown click type %q (want launcher, activity, intent, url, action (oppo) or custom (vivo))", c.Click.Type)
 	}
 	switch c.Class {
 	case "", "private", "public":

@@ -67,7 +67,46 @@ var _ = Describe("Certificates", func() {
 		Entry("syntax error", "- business_id: 1\n  vendor: [xiaomi\n", "certs.yaml:"),
 		Entry("empty", "", "no certificates"),
 		Entry("bad base URL", "- {business_id: 1, vendor: meizu, app_id: a, app_secret: s, base_url: 'ftp://x'}\n", "base_url: not an http(s) URL"),
+		Entry("an intent action on Huawei", "- business_id: 1\n  vendor: huawei\n  app_id: a\n  app_secret: s\n  click: {type: action, target: com.example.OPEN}\n",
+			"certs.yaml:5: certificates[0]: click: click type action is sent by the oppo client only (click_action_type 1"),
+		Entry("an intent action on FCM", "- {business_id: 1, vendor: fcm, project_id: p, service_account: '{\"client_email\":\"a@b\",\"private_key\":\"k\"}', click: {type: action, target: OPEN}}\n",
+			"for fcm use launcher, activity, intent or url"),
+		Entry("a custom click on OPPO", "- {business_id: 1, vendor: oppo, app_key: k, master_secret: m, click: {type: custom, target: chat}}\n",
+			"click type custom is sent by the vivo client only (skipType 3"),
+		Entry("a custom click on Xiaomi", "- {business_id: 1, vendor: xiaomi, app_secret: s, package: p, click: {type: custom, target: chat}}\n", "for xiaomi use"),
+		Entry("an OPPO action without a target", "- {business_id: 1, vendor: oppo, app_key: k, master_secret: m, click: {type: action}}\n", "click type action needs a target"),
+		Entry("an OPPO action with a space", "- {business_id: 1, vendor: oppo, app_key: k, master_secret: m, click: {type: action, target: 'open chat'}}\n", "has a space in it"),
+		Entry("an OPPO action over 500 characters", "- {business_id: 1, vendor: oppo, app_key: k, master_secret: m, click: {type: action, target: a"+strings.Repeat("b", 500)+"}}\n",
+			"target is 501 characters, more than the 500 of click_action_type 1"),
+		Entry("a vivo custom click without content", "- {business_id: 1, vendor: vivo, app_id: a, app_key: k, app_secret: s, click: {type: custom}}\n", "click type custom needs a target (skipType 3"),
+		Entry("a vivo custom click over 1024 characters", "- {business_id: 1, vendor: vivo, app_id: a, app_key: k, app_secret: s, click: {type: custom, target: "+strings.Repeat("x", 1025)+"}}\n",
+			"more than the 1024 of skipType 3"),
 	)
+
+	DescribeTable("accepts the click types each vendor's client sends",
+		func(body string, want push.Click) {
+			certs, err := dispatcher.LoadCertificates(write(body))
+			Expect(err).NotTo(HaveOccurred())
+			Expect(certs[0].Click).To(Equal(want))
+		},
+		Entry("OPPO click_action_type 1: an intent action", "- {business_id: 1, vendor: oppo, app_key: k, master_secret: m, click: {type: action, target: com.example.chat.OPEN}}\n",
+			push.Click{Type: "action", Target: "com.example.chat.OPEN"}),
+		Entry("vivo skipType 3: custom content", "- {business_id: 1, vendor: vivo, app_id: a, app_key: k, app_secret: s, click: {type: custom, target: 'chat?c=1'}}\n",
+			push.Click{Type: "custom", Target: "chat?c=1"}),
+		Entry("the guide's OPPO value, full-width colon", "- {business_id: 1, vendor: oppo, app_key: k, master_secret: m, click: {type: activity, target: 'activity：com.tencent.qcloud.tim.demo.main.MainActivity'}}\n",
+			push.Click{Type: "activity", Target: "activity：com.tencent.qcloud.tim.demo.main.MainActivity"}),
+		Entry("an activity: prefix", "- {business_id: 1, vendor: meizu, app_id: a, app_secret: s, click: {type: activity, target: 'activity:com.example.chat.Main'}}\n",
+			push.Click{Type: "activity", Target: "activity:com.example.chat.Main"}),
+	)
+
+	It("checks certificates given to New for their vendor's click types too", func() {
+		err := dispatcher.ValidateCertificates([]push.Certificate{
+			{BusinessID: 1, Vendor: "oppo", AppKey: "k", MasterSecret: "m", Click: push.Click{Type: "action", Target: "com.example.chat.OPEN"}},
+			{BusinessID: 2, Vendor: "meizu", AppID: "a", AppSecret: "s", Click: push.Click{Type: "action", Target: "com.example.chat.OPEN"}},
+		})
+		Expect(err).To(MatchError(ContainSubstring("certificates[1]: click: click type action is sent by the oppo client only")))
+		Expect(err.Error()).NotTo(ContainSubstring("certificates[0]"))
+	})
 
 	It("reports every problem, not only the first", func() {
 		_, err := dispatcher.LoadCertificates(write("- {business_id: 1, vendor: xiaomi}\n- {business_id: 2, vendor: oppo}\n"))

@@ -56,7 +56,7 @@ func CheckClick(c push.Certificate, m *android.Manifest) error {
 // goes to the app's SDK callback. Keep it in step with those clients.
 func phoneClick(c push.Certificate) (android.Click, bool) {
 	target := strings.TrimSpace(c.Click.Target)
-	class := android.BuildClassName(c.Package, strings.TrimSpace(strings.TrimPrefix(target, "activity:")))
+	class := android.BuildClassName(c.Package, push.ActivityClass(target))
 	switch c.Click.Type {
 	case "", "launcher":
 		if c.Vendor == "xiaomi" && c.Click.Type == "" {

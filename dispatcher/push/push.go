@@ -53,8 +53,10 @@ type Push struct {
 
 // Click is the click action of a push, from the push certificate.
 type Click struct {
-	Type   string // "launcher", "activity", "intent", "url"
-	Target string // activity class, intent URI or URL
+	// Type is "launcher", "activity", "intent", "url", or one vendor's own:
+	// "action" (OPPO click_action_type 1), "custom" (vivo skipType 3).
+	Type   string
+	Target string // activity class, intent URI, URL, intent action or custom content
 }
 
 // ActivityClass is a click target of type "activity" as a class name: the

@@ -35,7 +35,9 @@
 // sound at all.
 //
 // Each request carries an apns-id derived from Push.ID and the token, so a
-// retry of the same push is traceable as the same notification.
+// retry of the same push is traceable as the same notification. Push.Click,
+// Channel, Category and Class are not sent: iOS has no server-side click
+// action or channels (the app decides what a tap does, from ext).
 //
 // Facts: vendor-facts/apns-honor-huawei-v3.md §1.
 package apns
@@ -170,8 +172,12 @@ func ownConnections(hc *http.Client) *http.Client {
 		return &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	}
 	if tr, ok := hc.Transport.(*http.Transport); ok {
+		clone := tr.Clone()
+		// APNs speaks HTTP/2 only; a transport with its own TLS config
+		// would otherwise stay on HTTP/1.1.
+		clone.ForceAttemptHTTP2 = true
 		own := *hc
-		own.Transport = tr.Clone()
+		own.Transport = clone
 		return &own
 	}
 	return hc

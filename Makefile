@@ -19,10 +19,12 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
-# fuzz runs every Fuzz target for FUZZTIME each.
+# fuzz runs every Fuzz target for FUZZTIME each. A package whose tests do
+# not build fails the run instead of being skipped.
 fuzz:
 	@for pkg in $$($(GO) list ./...); do \
-	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	  list=$$($(GO) test -list '^Fuzz' $$pkg) || { echo "$$list"; echo "fuzz: $$pkg does not build"; exit 1; }; \
+	  for f in $$(echo "$$list" | grep '^Fuzz'); do \
 	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \
 	done

@@ -204,6 +204,7 @@ var required = map[string][]string{
 	"vivo":   {"app_id", "app_key", "app_secret"},
 	"meizu":  {"app_id", "app_secret"},
 	"fcm":    {"service_account"},
+	"apns":   {"app_id", "app_key", "app_secret", "package"}, // team id, key id, p8 key, topic
 }
 
 // clickTypes are the click types only one vendor's client sends, with the

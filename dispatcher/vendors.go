@@ -38,6 +38,10 @@ type Limits struct {
 //     at 100 and bodies at 1000 runes so that a CJK text stays under it
 //     (inferred). One token per request, sent concurrently; 600k/min per
 //     project = 10000 QPS; notification_count carries the badge.
+//   - apns: no per-field limit, only 4096 bytes per payload (the client
+//     shortens the body to fit); titles and bodies are cut like FCM's
+//     (inferred). One token per request on HTTP/2 streams; Apple publishes
+//     no QPS, 10000 is pushsim's pacing default; aps.badge and aps.sound.
 var vendorTable = map[string]Limits{
 	"xiaomi": {Title: 49, Body: 127, Batch: 1000, QPS: 500, Sound: true},
 	"huawei": {Title: 40, Body: 1024, Batch: 1000, QPS: 6000, Sound: true, Badge: true},
@@ -45,10 +49,11 @@ var vendorTable = map[string]Limits{
 	"vivo":   {Title: 40, Body: 100, Batch: 1000, QPS: 3000},
 	"meizu":  {Title: 32, Body: 100, Batch: 100, QPS: 200},
 	"fcm":    {Title: 100, Body: 1000, Batch: 1, QPS: 10000, Sound: true, Badge: true},
+	"apns":   {Title: 100, Body: 1000, Batch: 1, QPS: 10000, Sound: true, Badge: true},
 }
 
 // Vendors lists the vendors the dispatcher knows, in a fixed order.
-var Vendors = []string{"xiaomi", "huawei", "oppo", "vivo", "meizu", "fcm"}
+var Vendors = []string{"xiaomi", "huawei", "oppo", "vivo", "meizu", "fcm", "apns"}
 
 // VendorLimits returns the built-in limits of a vendor.
 func VendorLimits(vendor string) (Limits, bool) {

@@ -71,10 +71,17 @@ func NewFanout(o Options) (*Fanout, error) {
 		o.Vendors = Vendors
 	}
 	clock := world.NewVirtualClock(harness.DefaultStart)
-	// The ledger keeps the requests of about three messages (a message
-	// makes one per FCM phone, fewer for the others; a shown notification
-	// adds none), a phone's shade its last few notifications.
-	srv := emulators.New(emulators.Options{Clock: clock, Seed: o.Seed, LedgerCap: o.Devices/2 + 1000, ShadeCap: 4})
+	// The ledger keeps the requests of about two messages (one per FCM
+	// phone, far fewer for the batching vendors; a shown notification adds
+	// none), a phone's shade its last few notifications.
+	fcmPhones := 0
+	for i := range o.Devices {
+		if o.Vendors[i%len(o.Vendors)] == "fcm" {
+			fcmPhones++
+		}
+	}
+	ledgerCap := 2*(fcmPhones+(o.Devices-fcmPhones)/50) + 1000
+	srv := emulators.New(emulators.Options{Clock: clock, Seed: o.Seed, LedgerCap: ledgerCap, ShadeCap: 4})
 	w := srv.World
 	f := &Fanout{Server: srv, Clock: clock}
 	var certs []push.Certificate

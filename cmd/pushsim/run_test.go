@@ -143,7 +143,7 @@ func TestRunListAndSelection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"skip  xiaomi/auth/secret", "drives no dispatcher", "skip  im/xiaomi/retry-backoff", "retry attempts", "run   im/xiaomi/kick-no-push", "3 scenarios selected, 1 would run"} {
+	for _, want := range []string{"skip  xiaomi/auth/secret", "drives no dispatcher", "skip  im/xiaomi/retry-backoff", "im.retry.backoff waits", "run   im/xiaomi/kick-no-push", "3 scenarios selected, 1 would run"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("--list lacks %q:\n%s", want, stdout)
 		}

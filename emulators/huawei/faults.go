@@ -86,6 +86,9 @@ func (e *Emulator) FaultAnswer(code string, r *http.Request) (int, http.Header, 
 // FaultTarget names the app (by the appId in the send path, or the
 // token call's client_id) and the tokens of message.token.
 func (e *Emulator) FaultTarget(r *http.Request, body []byte) (string, []string) {
+	if app, tokens, ok := e.v3FaultTarget(r, body); ok { // v3 send and revoke (v3.go)
+		return app, tokens
+	}
 	appID, ok := sendPath(r.URL.Path)
 	var tokens []string
 	if ok {

@@ -55,6 +55,7 @@ type Emulator struct {
 	tokens  sync.Map // raw access token -> verifiedToken
 	nTokens atomic.Int64
 	reqSeq  atomic.Uint64
+	v3      v3State // HarmonyOS NEXT sends (v3.go)
 }
 
 // New returns the Huawei emulator over w.
@@ -64,6 +65,7 @@ func New(w *world.World) world.Vendor {
 	r := mux.NewRouter()
 	r.HandleFunc("/oauth2/v3/token", e.serveToken).Methods(http.MethodPost)
 	r.HandleFunc("/oauth2/v2/token", e.serveToken).Methods(http.MethodPost) // legacy path some clients still use
+	e.routeV3(r)                                                            // v3 send and revoke (v3.go)
 	r.NotFoundHandler = http.HandlerFunc(e.serveNotFound)
 	r.MethodNotAllowedHandler = http.HandlerFunc(e.serveNotFound)
 	e.handler = &router{e: e, rest: r}
@@ -147,6 +149,7 @@ func (e *Emulator) DemoApp(app *world.App) {
 	if app.Privileges == nil {
 		app.Privileges = []string{PrivSelfClassification}
 	}
+	e.demoV3(app) // the project id and service account of v3 (v3auth.go)
 }
 
 func sanitizePackage(name string) string {

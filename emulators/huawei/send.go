@@ -101,7 +101,7 @@ func (e *Emulator) serveSend(w http.ResponseWriter, r *http.Request, appID strin
 			continue
 		}
 		d, ok := e.w.DeviceByToken(vendor, t)
-		if !ok || d.App != app.Name {
+		if !ok || d.App != app.Name || d.Platform == PlatformHarmony { // a HarmonyOS NEXT phone takes v3 only (v3.go)
 			illegal = append(illegal, t)
 			continue
 		}

@@ -1,0 +1,37 @@
+package huawei
+
+// demoV3Key is the private key of every service-account key file DemoApp
+// makes for HarmonyOS (v3) sends. It protects nothing: it is a test key
+// generated for pushsim that only ever signs JWTs for the emulator. One
+// fixed key keeps DemoApp free of RSA key generation (tests make many
+// apps) and keeps a certificates file printed by one pushsim process
+// valid in the next. Apps tell their JWTs apart by key_id and sub_account.
+const demoV3Key = `-----BEGIN PRIVATE KEY-----
+MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQCN3h37f01AnTYW
+mVign4GbG+qzEe5XrgS9Ecm6ja6gLQgixuTzVomnYn0F1EzY/H+NEmi6WwC0azHC
+robb2fd3LggQke4jBPWcZn5m4muk5N4Z1ar8qxLfRzoE/CTuRWsbs8QGE1Atqv2T
+RFR4PdSmrk7gmk1yzgD8EF9dqOyev1Cdt108BmBgZVIBR0Gs0RqidQeWs8bAPOU4
+TCEKXjZamzOosn5Xrgnw6WuxUaE0onKALcaVKjqV8zCy+0p1mDRfpUD+sg6r3Wxu
++DyvyIrwbQzRM04r92Wt5pEpu08y1gdPOql5mkrtreoW5QYDkifltwCj9j6X8ByZ
+G2cv8iwVAgMBAAECggEAA/oTv/g7JuUZx51mFlvHBWinyPSFSHf/M/MoBtghJwRi
+vDS4A0/L+nfK7/HOvoBtR7+aGNhuwIlonE7RgureJEw5IQFQH9jkmKPCTcH5DrIx
+RL3V/27yBGZdmcv/F4CXbveDtqmmlS3aO7eiyjIbK5JJCA+P+ZaUtbhtEZmvdGJv
+0K2ysTerBgUTk2NW7HnYZU3hbIQY1r8oU+MM42I5uEhqpapnQdOsvUJO1qhKjmUD
+DUxxz0gvJ2aKEAlzW5BMAmLY3va7SYF5OXmhrGDiPWV1/8Y4smHJeRAOTJCPAxMS
+TzPiXzT46ZM+aJKKF8OQF+BFdfcBqRdd16j3oi5BSwKBgQDA6EKKpYjq5TPMojgF
+oLYn3fJ8QEH4F9Q/SFD5jNlgvnkVRyRe0/aGUR3B5IxTefGtX2h2uLZbhVr5DK46
+/OKfEiNjFmdMAa0heDPo7MkfNzzVNJ3WdbteOdF4iFH8+Ryq+6PAAnJpM70Mb7IP
+KgO5WUxeHzEG6kZTnyJdUTho6wKBgQC8RGll1vYdpGSuPNIdyitPixj6X9XSJZqa
+C7lS6gRfB2pH/kSSOu0OEvzPcMixI67E7dLd46RhjQ6wAXPH2Xr1FQKO+CexLTD5
+T1iDiBVGBRNVc8pIsln3xOt70O2KySQVXXO3cqYTfr78dTndDIgJplAYfeCV8Nt0
+dpRFR9p+/wKBgGcavJYGK8wAfVMeUPsRDsr4IaavYZMMiXDZYg4/bd/7bhQlVhcp
+C1Z2/ISpdycWwkl7+QWbbDw2Zo0+bdExYJ7MvwUy8Dr7mmGNMZGJHWYFzAnYeZQq
+kN6n4IGfutKPAveQT9FMfYIlGSIQgQcB2cOzKtITscyUYspG/8MIqjHJAoGAL/oL
+Fe3CyGkFUzWiof7MLLgYxG05sxTsIgeM0albNdBQ8EnGtbEYifaiwEZQjnu2ZO7q
+RqtlT4q/zHCCTdKJN/2DqmVo0AjhKxdiShqauT4/4A3i5cW1kaN4ExR6BF0fueYX
+wA8SbXNmPjWtajxwSm08ihFB81PuyO4S+NjHwIcCgYB/GR4fmXE0Iq3wC/6S4bDg
+jluVkuk7sqcLTsgIFG/hPHCyNnCdDyRQysvQK5EwRLsAi7CVacTgR+XDGJO3r4gf
+lUF2s4cQk+cgh1k01NW+CksL6VZfEgeCLGWzJ4zB8wZUMwd3ZdJbyxO5QZVkPCtT
+cLQSkr9oB8NwQ62GVBhduA==
+-----END PRIVATE KEY-----
+`

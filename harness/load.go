@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"path"
 	"reflect"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -113,25 +115,53 @@ func LoadFS(fsys fs.FS) ([]*Scenario, error) {
 		return nil, fmt.Errorf("scenarios: %w", err)
 	}
 	sort.Strings(files)
+	// Parsing is most of a run's start-up: files are parsed in parallel,
+	// then checked for duplicate ids in path order.
+	type parsed struct {
+		s   *Scenario
+		err *LoadError
+	}
+	results := make([]parsed, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(files)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				data, err := fs.ReadFile(fsys, files[i])
+				if err != nil {
+					results[i].err = &LoadError{File: files[i], Msg: err.Error()}
+					continue
+				}
+				s, err := Parse(files[i], data)
+				if err != nil {
+					results[i].err = err.(*LoadError)
+					continue
+				}
+				results[i].s = s
+			}
+		}()
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	var out []*Scenario
 	var errs LoadErrors
 	seen := map[string]string{}
-	for _, f := range files {
-		data, err := fs.ReadFile(fsys, f)
-		if err != nil {
-			errs = append(errs, &LoadError{File: f, Msg: err.Error()})
+	for i, r := range results {
+		if r.err != nil {
+			errs = append(errs, r.err)
 			continue
 		}
-		s, err := Parse(f, data)
-		if err != nil {
-			errs = append(errs, err.(*LoadError))
-			continue
-		}
+		s := r.s
 		if prev, dup := seen[s.ID]; dup {
-			errs = append(errs, &LoadError{File: f, Line: s.Line, Msg: fmt.Sprintf("id %q is already used by %s", s.ID, prev)})
+			errs = append(errs, &LoadError{File: files[i], Line: s.Line, Msg: fmt.Sprintf("id %q is already used by %s", s.ID, prev)})
 			continue
 		}
-		seen[s.ID] = f
+		seen[s.ID] = files[i]
 		out = append(out, s)
 	}
 	if len(errs) > 0 {

@@ -85,6 +85,9 @@ type refresh struct {
 // New builds a client for a Huawei certificate: AppID is the OAuth
 // client_id (= the appId in the send URL), AppSecret the client secret.
 func New(cert push.Certificate, opt push.Options) (push.Client, error) {
+	if cert.Settings[SettingAPI] == "v3" { // HarmonyOS NEXT (v3.go)
+		return newV3(cert, opt)
+	}
 	if cert.AppID == "" {
 		return nil, errors.New("huawei: certificate has no app_id")
 	}

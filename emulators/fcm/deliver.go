@@ -61,7 +61,7 @@ func notificationFor(app *world.App, dev *world.Device, m *message, name, id str
 	// intent's extras.
 	n.Click = world.Click{Type: world.ClickLauncher}
 	if an.ClickAction != "" {
-		n.Click = world.Click{Type: world.ClickActivity, Target: an.ClickAction}
+		n.Click = world.Click{Type: world.ClickAction, Target: an.ClickAction}
 	}
 	n.Click.Extras = make(map[string]string, len(data)+3)
 	maps.Copy(n.Click.Extras, data)

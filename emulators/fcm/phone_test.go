@@ -45,7 +45,7 @@ var _ = Describe("the phone", func() {
 		Expect(n.NotifyID).To(Equal("conv-1"))
 		Expect(*n.Badge).To(Equal(3))
 		Expect(n.Extras).To(Equal(map[string]string{"ext": `{"k":1}`, "conv": "c1"}))
-		Expect(n.Click.Type).To(Equal(world.ClickActivity))
+		Expect(n.Click.Type).To(Equal(world.ClickAction), "click_action is an intent action, not a class")
 		Expect(n.Click.Target).To(Equal("OPEN_CHAT"))
 		Expect(n.Click.Extras).To(HaveKeyWithValue("ext", `{"k":1}`))
 		Expect(n.Click.Extras).To(HaveKeyWithValue("from", v.app.Extra[fcm.ExtraSenderID]))

@@ -74,7 +74,7 @@ func planFor(app *world.App, m *sendRequest) plan {
 				if c.Intent != "" {
 					n.Click = world.Click{Type: world.ClickIntent, Target: c.Intent}
 				} else {
-					n.Click = world.Click{Type: world.ClickActivity, Target: c.Action}
+					n.Click = world.Click{Type: world.ClickAction, Target: c.Action}
 				}
 			case 2:
 				n.Click = world.Click{Type: world.ClickURL, Target: c.URL}

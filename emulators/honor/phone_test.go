@@ -81,7 +81,7 @@ var _ = Describe("what the phone does", func() {
 			},
 			Entry("type 1 intent (wins over action)", obj{"type": 1, "intent": "intent://chat#Intent;scheme=pushscheme;end", "action": "a.b"},
 				world.Click{Type: world.ClickIntent, Target: "intent://chat#Intent;scheme=pushscheme;end"}),
-			Entry("type 1 action", obj{"type": 1, "action": "com.example.chat.OPEN"}, world.Click{Type: world.ClickActivity, Target: "com.example.chat.OPEN"}),
+			Entry("type 1 action", obj{"type": 1, "action": "com.example.chat.OPEN"}, world.Click{Type: world.ClickAction, Target: "com.example.chat.OPEN"}),
 			Entry("type 2 url", obj{"type": 2, "url": "https://example.com/a"}, world.Click{Type: world.ClickURL, Target: "https://example.com/a"}),
 			Entry("type 3 launcher", obj{"type": 3}, world.Click{Type: world.ClickLauncher}),
 		)

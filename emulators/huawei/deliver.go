@@ -128,7 +128,7 @@ func clickOf(c *clickAction) world.Click {
 		if c.Intent != "" { // intent wins over action
 			return world.Click{Type: world.ClickIntent, Target: c.Intent}
 		}
-		return world.Click{Type: world.ClickActivity, Target: c.Action}
+		return world.Click{Type: world.ClickAction, Target: c.Action}
 	case 2:
 		return world.Click{Type: world.ClickURL, Target: c.URL}
 	case 4:

@@ -33,7 +33,7 @@ var _ = Describe("the phone", func() {
 		},
 		Entry("type 1 intent", obj{"type": 1, "intent": "intent://chat/detail#Intent;scheme=pushscheme;end"},
 			world.Click{Type: world.ClickIntent, Target: "intent://chat/detail#Intent;scheme=pushscheme;end"}),
-		Entry("type 1 action", obj{"type": 1, "action": "com.example.OPEN_CHAT"}, world.Click{Type: world.ClickActivity, Target: "com.example.OPEN_CHAT"}),
+		Entry("type 1 action", obj{"type": 1, "action": "com.example.OPEN_CHAT"}, world.Click{Type: world.ClickAction, Target: "com.example.OPEN_CHAT"}),
 		Entry("type 1: intent wins over action", obj{"type": 1, "intent": "intent:#Intent;end", "action": "A"}, world.Click{Type: world.ClickIntent, Target: "intent:#Intent;end"}),
 		Entry("type 2 url", obj{"type": 2, "url": "https://example.com/x"}, world.Click{Type: world.ClickURL, Target: "https://example.com/x"}),
 		Entry("type 3 launcher", obj{"type": 3}, world.Click{Type: world.ClickLauncher}),

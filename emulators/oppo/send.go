@@ -360,7 +360,9 @@ func (e *Emulator) notification(app *world.App, n *notification, dev *world.Devi
 	switch n.ClickType {
 	case 0:
 		out.Click = world.Click{Type: world.ClickLauncher, Extras: extras}
-	case 1, 4: // 1: intent action name, 4: Activity class name
+	case 1: // an intent action name
+		out.Click = world.Click{Type: world.ClickAction, Target: n.ClickActivity, Extras: extras}
+	case 4: // an Activity class name
 		out.Click = world.Click{Type: world.ClickActivity, Target: n.ClickActivity, Extras: extras}
 	case 2:
 		// A web page gets the parameters as URL query parameters, not extras.

@@ -89,7 +89,7 @@ var _ = Describe("OPPO unicast", func() {
 			Expect(f.shade("alice").Shown[0].Click).To(Equal(want))
 		},
 		Entry("0 launches the app", 0, "", "", world.Click{Type: world.ClickLauncher, Extras: map[string]string{"k": "v"}}),
-		Entry("1 opens an activity by action", 1, "click_action_activity", "com.example.OPEN", world.Click{Type: world.ClickActivity, Target: "com.example.OPEN", Extras: map[string]string{"k": "v"}}),
+		Entry("1 opens an activity by action", 1, "click_action_activity", "com.example.OPEN", world.Click{Type: world.ClickAction, Target: "com.example.OPEN", Extras: map[string]string{"k": "v"}}),
 		Entry("2 opens a web page with the parameters as query", 2, "click_action_url", "https://example.com", world.Click{Type: world.ClickURL, Target: "https://example.com?k=v"}),
 		Entry("4 opens an activity by class", 4, "click_action_activity", "com.example.Main", world.Click{Type: world.ClickActivity, Target: "com.example.Main", Extras: map[string]string{"k": "v"}}),
 		Entry("5 opens an intent-scheme URL", 5, "click_action_url", "intent://chat#Intent;scheme=app;end", world.Click{Type: world.ClickIntent, Target: "intent://chat#Intent;scheme=app;end", Extras: map[string]string{"k": "v"}}),

@@ -10,7 +10,7 @@ import (
 const (
 	ClickApp      = "app"      // the app decides (vendor SDK callback)
 	ClickLauncher = "launcher" // open the launcher activity
-	ClickActivity = "activity" // open an activity (class name or action)
+	ClickActivity = "activity" // open an activity by class name (an intent action is ClickAction)
 	ClickIntent   = "intent"   // an intent URI
 	ClickURL      = "url"      // open a web page
 	ClickCustom   = "custom"   // a custom action handled by the app

@@ -9,10 +9,9 @@ import (
 	"github.com/pushsim/pushsim/android"
 )
 
-// ClickAction is a click that names an intent action (Huawei
-// click_action.action, OPPO click_action_type 1, FCM click_action), for
-// vendors that record it apart from ClickActivity (a class name). Vendors
-// that record both as ClickActivity are read per vendor by Tap.
+// ClickAction is a click that names an intent action (Huawei and Honor
+// click_action.action, OPPO click_action_type 1, FCM click_action), apart
+// from ClickActivity (a class name).
 const ClickAction = "action"
 
 // Tap is what tapping a shown notification did on the phone: the
@@ -108,9 +107,6 @@ func (w *World) Tap(idOrName string, seq int) (Tap, error) {
 		API:     dev.Android,
 	})
 	t.As.Extras = nil // they are in Launch.Extras, as the activity gets them
-	if n.Vendor == "oppo" && n.Click.Type == ClickActivity && t.As.Kind == android.ClickAction {
-		t.Notes = append(t.Notes, "OPPO click_action_type 1 (action) and 4 (class) are recorded alike: "+n.Click.Target+" names no activity, so it was read as an action")
-	}
 	return t, nil
 }
 
@@ -125,11 +121,11 @@ func (w *World) Tap(idOrName string, seq int) (Tap, error) {
 //     (data, action_parameters, clientCustomMap, parameters, data + FCM's
 //     keys) as String extras.
 //
-// A ClickActivity is a class for Xiaomi and Meizu; an action for Huawei
-// and FCM (the only way they name one); for vivo (skipType 4 without
-// "intent:") the string goes through Intent.parseUri like any skipContent;
-// for OPPO (types 1 and 4 recorded alike) a class when the manifest
-// declares it, else an action.
+// A ClickActivity is a class (Xiaomi, Meizu, OPPO type 4), except that
+// for vivo (skipType 4 without "intent:") the string goes through
+// Intent.parseUri like any skipContent, and that Huawei and FCM, which
+// name an activity only by an intent action (recorded as ClickAction),
+// have it read as one.
 func PhoneClick(n Notification, m *android.Manifest) android.Click {
 	c := android.Click{Target: n.Click.Target}
 	switch n.Click.Type {
@@ -149,11 +145,6 @@ func PhoneClick(n Notification, m *android.Manifest) android.Click {
 			c.Kind = android.ClickAction
 		case "vivo":
 			c.Kind = android.ClickIntent
-		case "oppo":
-			c.Kind = android.ClickComponent
-			if _, ok := m.Activity(android.BuildClassName(m.Package, strings.TrimSpace(n.Click.Target))); !ok && declaresAction(m, strings.TrimSpace(n.Click.Target)) {
-				c.Kind = android.ClickAction
-			}
 		default:
 			c.Kind = android.ClickComponent
 		}
@@ -172,19 +163,6 @@ func PhoneClick(n Notification, m *android.Manifest) android.Click {
 		c.Extras.PutString(k, n.Click.Extras[k])
 	}
 	return c
-}
-
-func declaresAction(m *android.Manifest, action string) bool {
-	for _, a := range m.Activities {
-		for _, f := range a.Filters {
-			for _, x := range f.Actions {
-				if x == action {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }
 
 func stringMap(m map[string]string) map[string]any {

@@ -36,19 +36,26 @@ var _ = Describe("Tap", func() {
 		}
 	})
 
-	It("reads an OPPO activity as a class when the manifest declares it, else as an action", func() {
+	It("reads an OPPO activity (click_action_type 4) as a class and an action (type 1) as an action", func() {
 		id, seq := show("oppo", world.Click{Type: world.ClickActivity, Target: "com.example.chat.ChatActivity"})
 		t, err := w.Tap(id, seq)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(t.As.Kind).To(Equal(android.ClickComponent))
 		Expect(t.Activity).To(Equal("com.example.chat.ChatActivity"))
 
-		id, seq = show("oppo", world.Click{Type: world.ClickActivity, Target: "com.example.chat.OPEN"})
+		id, seq = show("oppo", world.Click{Type: world.ClickAction, Target: "com.example.chat.OPEN"})
 		t, err = w.Tap(id, seq)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(t.As.Kind).To(Equal(android.ClickAction))
 		Expect(t.Activity).To(Equal("com.example.chat.ChatActivity"))
-		Expect(t.Notes).To(ContainElement(ContainSubstring("recorded alike")))
+
+		// Type 4 with an action name: OPPO looks for a class of that name.
+		id, seq = show("oppo", world.Click{Type: world.ClickActivity, Target: "com.example.chat.OPEN"})
+		t, err = w.Tap(id, seq)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(t.As.Kind).To(Equal(android.ClickComponent))
+		Expect(t.Opens).To(Equal(android.OpensNothing))
+		Expect(t.Rule).To(Equal(android.RuleComponent))
 	})
 
 	It("reads a vivo skipType 4 that is not an intent: URI through Intent.parseUri, as a VIEW of that string", func() {

@@ -84,7 +84,7 @@ var _ = Describe("the suite", func() {
 			}
 		}
 		Expect(n).To(BeNumerically(">=", 25))
-		for _, v := range []string{"xiaomi", "huawei", "oppo", "vivo"} {
+		for _, v := range []string{"xiaomi", "huawei", "oppo", "vivo", "meizu", "fcm"} {
 			Expect(perVendor).To(HaveKey(v), "no IM scenario on %s", v)
 		}
 	})

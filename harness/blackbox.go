@@ -361,7 +361,7 @@ func BlackBoxSkip(s *Scenario) string {
 		return fmt.Sprintf("needs the built-in dispatcher: line %d counts its retry attempts", line)
 	}
 	if !drives {
-		return "drives no dispatcher: an emulator check"
+		return SkipEmulatorCheck
 	}
 	return ""
 }
@@ -369,6 +369,10 @@ func BlackBoxSkip(s *Scenario) string {
 // waitRules are the dispatcher rules whose scenarios only hold when the
 // dispatcher's waits move the emulators' clock.
 var waitRules = []string{"im.retry.backoff", "im.vendor.circuit"}
+
+// SkipEmulatorCheck is why a scenario that drives no dispatcher is not run
+// against a black-box target.
+const SkipEmulatorCheck = "drives no dispatcher: an emulator check"
 
 // NeedsBuiltin is the value of `needs:` that keeps a scenario to the
 // built-in dispatcher.

@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pushsim/pushsim/dispatcher/push"
@@ -189,16 +190,30 @@ func (c *Client) Send(ctx context.Context, p push.Push, tokens []string) []push.
 		return results
 	}
 	msg := c.message(p)
-	sem := make(chan struct{}, c.workers)
-	var wg sync.WaitGroup
-	for i, t := range tokens {
-		sem <- struct{}{}
+	// A fixed pool takes the tokens in turn (the caller is one of the
+	// workers): goroutines that live for the whole batch keep their grown
+	// stacks, where one goroutine per token grew a fresh stack each time.
+	var (
+		next atomic.Int64
+		wg   sync.WaitGroup
+	)
+	work := func() {
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= len(tokens) {
+				return
+			}
+			results[i] = c.sendOne(ctx, msg, tokens[i], bearer)
+		}
+	}
+	for range min(c.workers, len(tokens)) - 1 {
 		wg.Add(1)
 		go func() {
-			defer func() { <-sem; wg.Done() }()
-			results[i] = c.sendOne(ctx, msg, t, bearer)
+			defer wg.Done()
+			work()
 		}()
 	}
+	work()
 	wg.Wait()
 	return results
 }

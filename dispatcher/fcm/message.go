@@ -1,6 +1,7 @@
 package fcm
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -24,6 +25,11 @@ type message struct {
 	Android      *android          `json:"android,omitempty"`
 
 	raw map[string]string // push.Raw, applied to the JSON
+
+	// head and tail are the encoded request around the token's JSON
+	// string (set when there is no Raw): head + token + tail is what
+	// json.Marshal gives, without encoding the message again per token.
+	head, tail []byte
 }
 
 type notification struct {
@@ -104,11 +110,24 @@ func (c *Client) message(p push.Push) *message {
 		m.Data = data
 	}
 	m.Android = a
+	if len(m.raw) == 0 {
+		// Token is the message's first field and encodes as "".
+		const prefix = `{"message":{"token":""`
+		if b, err := json.Marshal(sendBody{Message: m}); err == nil && bytes.HasPrefix(b, []byte(prefix)) {
+			m.head, m.tail = b[:len(prefix)-2], b[len(prefix):]
+		}
+	}
 	return m
 }
 
 // body renders the request for one token.
 func (m *message) body(token string) ([]byte, error) {
+	if m.head != nil {
+		out := make([]byte, 0, len(m.head)+len(token)+2+len(m.tail))
+		out = append(out, m.head...)
+		out = appendString(out, token)
+		return append(out, m.tail...), nil
+	}
 	one := *m
 	one.Token = token
 	req := sendBody{Message: &one}
@@ -117,6 +136,21 @@ func (m *message) body(token string) ([]byte, error) {
 		return b, err
 	}
 	return applyRaw(b, m.raw)
+}
+
+// appendString appends s as encoding/json encodes a string: printable
+// ASCII without '"', '\\' and the HTML characters is copied, anything else
+// goes through json.Marshal.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always encodes
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // applyRaw sets push.Raw's paths in the encoded request.

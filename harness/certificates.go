@@ -38,6 +38,9 @@ func Certificate(app *world.App, businessID int, baseURL string) push.Certificat
 		c.Category = "IM"
 		c.Click = push.Click{Type: "intent", Target: "intent:#Intent;component=" + app.Package + "/.MainActivity;end"}
 		c.Settings = map[string]string{"badge_class": app.Package + ".MainActivity"}
+		// HarmonyOS NEXT (settings api: v3): the service-account key file
+		// and its project id (App.Key).
+		c.ServiceAccount, c.ProjectID = app.Extra["service_account"], app.Key
 	case "oppo":
 		c.AppID, c.AppKey, c.MasterSecret = app.ID, app.Key, app.Secret
 		c.AppSecret = app.Extra["app_secret"]

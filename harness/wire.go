@@ -16,6 +16,7 @@ import (
 	"time"
 
 	apnsclient "github.com/pushsim/pushsim/dispatcher/apns"
+	huaweiclient "github.com/pushsim/pushsim/dispatcher/huawei"
 	"github.com/pushsim/pushsim/emulators/world"
 )
 
@@ -33,6 +34,19 @@ func authorize(req *http.Request, app *world.App, hc *http.Client, now time.Time
 		req.Header.Set("Authorization", "key="+app.Secret)
 		return nil
 	case "huawei":
+		if p := req.URL.Path; strings.Contains(p, "/v3/") || strings.HasSuffix(p, "/messages:revoke") {
+			// HarmonyOS NEXT: the service-account JWT signed now, no token exchange.
+			acc, err := huaweiclient.ParseV3Account(app.Extra["service_account"])
+			if err != nil {
+				return fmt.Errorf("auth: huawei v3: %w", err)
+			}
+			jwt, err := acc.SignJWT(now, time.Hour)
+			if err != nil {
+				return fmt.Errorf("auth: huawei v3: %w", err)
+			}
+			req.Header.Set("Authorization", "Bearer "+jwt)
+			return nil
+		}
 		token, err := huaweiToken(req, app, hc)
 		if err != nil {
 			return err

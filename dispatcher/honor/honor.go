@@ -17,10 +17,10 @@
 // the 2023 guide's), "badge_class" (the launcher activity: a badge is sent
 // only with it), "test_message" "true" (android.targetUserType 1).
 //
-// The IM ext reaches the app byte for byte as the top-level "data" string
-// (notification and data messages alike): Honor hands a notification's
-// data to the launched activity as extras and a data message's to
-// onMessageReceived.
+// The IM ext reaches the app byte for byte under the key "ext" (ExtKey) of
+// the top-level data, a JSON object that also holds Push.Extras: Honor
+// hands a tapped notification's data to the launched activity as extras,
+// one per key, and a data message's to onMessageReceived.
 //
 // Facts: vendor-facts/apns-honor-huawei-v3.md §2. Honor publishes no code
 // table: besides code 200 (success) the client reads Huawei's codes, which

@@ -140,13 +140,19 @@ var _ = Describe("Honor client", func() {
 		}))
 	})
 
-	It("carries the ext byte for byte in data", func() {
+	It("carries the ext byte for byte under data's ext key, beside the extras", func() {
 		mock.RegisterResponder(http.MethodPost, realSend, success)
 		client().Send(context.Background(), imPush, []string{"t1"})
-		Expect(sends[0].Body).To(HaveKeyWithValue("data", imPush.Ext))
-		client().Send(context.Background(), push.Push{PassThrough: true, Ext: imPush.Ext}, []string{"t1"})
-		Expect(sends[1].Body).To(HaveKeyWithValue("data", imPush.Ext))
+		var d map[string]string
+		Expect(json.Unmarshal([]byte(sends[0].Body["data"].(string)), &d)).To(Succeed())
+		Expect(d).To(Equal(map[string]string{"ext": imPush.Ext}))
+		Expect(sends[0].Raw).To(ContainSubstring(`<b>&</b>`), "no HTML escapes")
+		client().Send(context.Background(), push.Push{PassThrough: true, Ext: imPush.Ext, Extras: map[string]string{"k": "v", "ext": "loses"}}, []string{"t1"})
+		Expect(json.Unmarshal([]byte(sends[1].Body["data"].(string)), &d)).To(Succeed())
+		Expect(d).To(Equal(map[string]string{"ext": imPush.Ext, "k": "v"}))
 		Expect(sends[1].android()).NotTo(HaveKey("notification"))
+		client().Send(context.Background(), push.Push{PassThrough: true}, []string{"t1"})
+		Expect(sends[2].Body).To(HaveKeyWithValue("data", "{}"), "a data message needs data")
 	})
 
 	DescribeTable("maps the click action",

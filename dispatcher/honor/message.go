@@ -1,6 +1,7 @@
 package honor
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -49,11 +50,7 @@ type badge struct {
 // request builds everything but the tokens.
 func (c *Client) request(p push.Push) request {
 	var r request
-	r.Data = p.Ext // the app gets it byte for byte (package doc)
-	if r.Data == "" && len(p.Extras) > 0 {
-		b, _ := json.Marshal(p.Extras) // a map of strings always marshals
-		r.Data = string(b)
-	}
+	r.Data = dataOf(p)
 	a := &r.Android
 	if p.TTL > 0 {
 		a.TTL = TTL(p.TTL)
@@ -104,11 +101,47 @@ func (c *Client) request(p push.Push) request {
 	return r
 }
 
+// ExtKey is the data key that carries Push.Ext.
+const ExtKey = "ext"
+
+// dataOf is the top-level data string: a JSON object of Push.Extras plus
+// Push.Ext under ExtKey (Ext wins over an extra of the same name); "" when
+// both are empty. Honor hands a tapped notification's data to the launched
+// activity as extras, one per key (§2.6), so the app reads
+// getIntent().getExtras().getString("ext") and gets the IM ext byte for
+// byte, as the integration guide's app does; a data message carries the
+// same object to onMessageReceived.
+func dataOf(p push.Push) string {
+	if p.Ext == "" && len(p.Extras) == 0 {
+		return ""
+	}
+	m := make(map[string]string, len(p.Extras)+1)
+	for k, v := range p.Extras {
+		m[k] = v
+	}
+	if p.Ext != "" {
+		m[ExtKey] = p.Ext
+	}
+	b, _ := marshal(m) // a map of strings always encodes
+	return string(b)
+}
+
+// marshal is json.Marshal without HTML escapes (<, >, & stay as they are).
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
 // encode marshals the request and applies Push.Raw: each key is a dotted
 // path from the body's root ("android.notification.image", "data"); a
 // value that is valid JSON is set as that JSON, any other as a string.
 func encode(r request, raw map[string]string) ([]byte, error) {
-	b, err := json.Marshal(r)
+	b, err := marshal(r)
 	if err != nil || len(raw) == 0 {
 		return b, err
 	}
@@ -126,7 +159,7 @@ func encode(r request, raw map[string]string) ([]byte, error) {
 			return nil, fmt.Errorf("raw %q: %w", path, err)
 		}
 	}
-	return json.Marshal(doc)
+	return marshal(doc)
 }
 
 func setPath(doc map[string]any, path []string, v any) error {

@@ -30,9 +30,8 @@ import (
 // vendor-facts/apns-honor-huawei-v3.md §3 and huawei-oppo-fcm-honor.md §1.7.
 // A notification is push-type 0 with category IM (or the certificate's /
 // the push's category; MARKETING for the public class); a pass-through is a
-// background message (push-type 6) whose extraData is the ext. The IM ext
-// reaches the app as clickAction.data when it is a JSON object (byte for
-// byte, as the raw JSON), else as {"ext": "<ext>"}.
+// background message (push-type 6). The IM ext reaches the app byte for
+// byte under the key "ext" of clickAction.data (or of the extraData JSON).
 const (
 	// SettingAPI selects the API: "v3" for HarmonyOS NEXT, else v1.
 	SettingAPI = "api"
@@ -226,12 +225,11 @@ func (c *V3Client) v3Request(p push.Push) (v3Body, string) {
 		b.PushOptions.TTL = int64(min(p.TTL, MaxTTL) / time.Second)
 	}
 	if p.PassThrough {
-		ext := p.Ext
-		if ext == "" && len(p.Extras) > 0 {
-			raw, _ := json.Marshal(p.Extras)
-			ext = string(raw)
+		extra := string(v3Data(p))
+		if extra == "" {
+			extra = "{}"
 		}
-		b.Payload = map[string]string{"extraData": ext}
+		b.Payload = map[string]string{"extraData": extra}
 		return b, "6"
 	}
 	n := v3Notification{Title: p.Title, Body: p.Body, Category: firstNonEmpty(p.Category, firstNonEmpty(c.cert.Category, "IM"))}
@@ -242,10 +240,12 @@ func (c *V3Client) v3Request(p push.Push) (v3Body, string) {
 	if click.Type == "" {
 		click = c.cert.Click
 	}
+	// An Android intent URI means nothing to HarmonyOS: it opens the home
+	// ability (actionType 0), which gets the data.
 	switch click.Type {
 	case "action", "activity":
 		n.ClickAction = v3ClickAction{ActionType: 1, Action: strings.TrimPrefix(click.Target, "activity:")}
-	case "intent", "url":
+	case "url":
 		n.ClickAction = v3ClickAction{ActionType: 1, URI: click.Target}
 	}
 	n.ClickAction.Data = v3Data(p)
@@ -263,21 +263,24 @@ func (c *V3Client) v3Request(p push.Push) (v3Body, string) {
 	return b, "0"
 }
 
-// v3Data is clickAction.data: the ext itself when it is a JSON object,
-// else {"ext": ext}; the extras when there is no ext.
+// v3Data is clickAction.data (and a background message's extraData): a
+// JSON object of Push.Extras plus Push.Ext under the key "ext" (Ext wins),
+// nil when both are empty. HarmonyOS hands clickAction.data to the opened
+// ability (want.parameters), so the app reads "ext" and gets the IM ext
+// byte for byte, as on Huawei's Android phones.
 func v3Data(p push.Push) json.RawMessage {
-	ext := strings.TrimSpace(p.Ext)
-	switch {
-	case ext != "" && ext[0] == '{' && json.Valid([]byte(ext)):
-		return json.RawMessage(p.Ext)
-	case p.Ext != "":
-		b, _ := json.Marshal(map[string]string{"ext": p.Ext})
-		return b
-	case len(p.Extras) > 0:
-		b, _ := json.Marshal(p.Extras)
-		return b
+	if p.Ext == "" && len(p.Extras) == 0 {
+		return nil
 	}
-	return nil
+	m := make(map[string]string, len(p.Extras)+1)
+	for k, v := range p.Extras {
+		m[k] = v
+	}
+	if p.Ext != "" {
+		m["ext"] = p.Ext
+	}
+	b, _ := marshalV3(m) // a map of strings always encodes
+	return b
 }
 
 // Send posts p to tokens, at most MaxBatch per request, one Result per token.
@@ -394,7 +397,7 @@ func v3Results(a *answer, out []push.Result, tokens []string) []push.Result {
 // encodeRaw marshals a body (without HTML escapes, so the ext's bytes stay
 // as they are) and applies Push.Raw as encode does.
 func encodeRaw(body any, raw map[string]string) ([]byte, error) {
-	b, err := marshal(body)
+	b, err := marshalV3(body)
 	if err != nil || len(raw) == 0 {
 		return b, err
 	}
@@ -412,10 +415,10 @@ func encodeRaw(body any, raw map[string]string) ([]byte, error) {
 			return nil, fmt.Errorf("raw %q: %w", path, err)
 		}
 	}
-	return marshal(doc)
+	return marshalV3(doc)
 }
 
-func marshal(v any) ([]byte, error) {
+func marshalV3(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -97,7 +97,7 @@ var _ = Describe("Huawei client for HarmonyOS NEXT (v3)", func() {
 		Expect(err).To(MatchError(ContainSubstring("PEM")))
 	})
 
-	It("sends push-type 0 with a PS256 JWT, category IM and the ext as clickAction.data byte for byte", func() {
+	It("sends push-type 0 with a PS256 JWT, category IM and the ext byte for byte under clickAction.data's ext", func() {
 		mock.RegisterResponder(http.MethodPost, v3Send, ok)
 		ext := `{"chatId":42,"html":"<b>&</b>","emoji":"😀"}`
 		res := client().Send(context.Background(), push.Push{ID: "m-1", Title: "Bob", Body: "hi", Ext: ext, Badge: 3, NotifyID: "7", TTL: time.Hour}, []string{"t1", "t2"})
@@ -107,7 +107,7 @@ var _ = Describe("Huawei client for HarmonyOS NEXT (v3)", func() {
 		Expect(claims).To(HaveKeyWithValue("iss", "1090"))
 		Expect(claims).To(HaveKeyWithValue("aud", "https://oauth-login.cloud.huawei.com/oauth2/v3/token"))
 		Expect(claims["exp"].(float64) - claims["iat"].(float64)).To(BeNumerically("==", 3600))
-		Expect(raws[0]).To(ContainSubstring(`"data":` + ext))
+		Expect(raws[0]).To(ContainSubstring(`"data":{"ext":"{\"chatId\":42,\"html\":\"<b>&</b>\",\"emoji\":\"😀\"}"}`))
 		n := bodys[0]["payload"].(map[string]any)["notification"].(map[string]any)
 		Expect(n).To(And(HaveKeyWithValue("category", "IM"), HaveKeyWithValue("title", "Bob"), HaveKeyWithValue("notifyId", float64(7)),
 			HaveKeyWithValue("badge", map[string]any{"setNum": float64(3)})))
@@ -120,7 +120,7 @@ var _ = Describe("Huawei client for HarmonyOS NEXT (v3)", func() {
 		c := client()
 		c.Send(context.Background(), push.Push{PassThrough: true, Ext: "sync"}, []string{"t"})
 		Expect(seen[0].Header.Get("push-type")).To(Equal("6"))
-		Expect(bodys[0]["payload"]).To(Equal(map[string]any{"extraData": "sync"}))
+		Expect(bodys[0]["payload"]).To(Equal(map[string]any{"extraData": `{"ext":"sync"}`}))
 		c.Send(context.Background(), push.Push{Title: "Sale", Body: "x", Class: "public", Click: push.Click{Type: "action", Target: "a.b"}}, []string{"t"})
 		n := bodys[1]["payload"].(map[string]any)["notification"].(map[string]any)
 		Expect(n).To(HaveKeyWithValue("category", "MARKETING"))

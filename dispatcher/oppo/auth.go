@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,7 +42,7 @@ func (c *Client) call(ctx context.Context, path string, fields url.Values) (answ
 	if fail != nil {
 		return answer{}, fail
 	}
-	a, fail := c.post(ctx, c.base+path, withToken(fields, tok))
+	a, fail := c.post(ctx, c.base+path, encodeForm(fields, tok))
 	if fail != nil || a.Code != codeInvalidToken {
 		return a, fail
 	}
@@ -49,16 +50,59 @@ func (c *Client) call(ctx context.Context, path string, fields url.Values) (answ
 	if fail != nil {
 		return answer{}, fail
 	}
-	return c.post(ctx, c.base+path, withToken(fields, tok))
+	return c.post(ctx, c.base+path, encodeForm(fields, tok))
 }
 
-func withToken(fields url.Values, tok string) url.Values {
-	f := make(url.Values, len(fields)+1)
-	for k, v := range fields {
-		f[k] = v
+// encodeForm is fields plus auth_token=tok as url.Values.Encode writes
+// them (keys sorted, values query-escaped), into one buffer: a batch's
+// messages field is about a megabyte.
+func encodeForm(fields url.Values, tok string) []byte {
+	keys := make([]string, 0, len(fields)+1)
+	size := len("auth_token=") + 3*len(tok)
+	for k, vs := range fields {
+		if k == "auth_token" {
+			continue
+		}
+		keys = append(keys, k)
+		for _, v := range vs {
+			size += len(k) + 2 + len(v) + len(v)/2
+		}
 	}
-	f.Set("auth_token", tok)
-	return f
+	keys = append(keys, "auth_token")
+	slices.Sort(keys)
+	b := make([]byte, 0, size)
+	for _, k := range keys {
+		vs := fields[k]
+		if k == "auth_token" {
+			vs = []string{tok}
+		}
+		for _, v := range vs {
+			if len(b) > 0 {
+				b = append(b, '&')
+			}
+			b = appendQueryEscape(b, k)
+			b = append(b, '=')
+			b = appendQueryEscape(b, v)
+		}
+	}
+	return b
+}
+
+// appendQueryEscape appends s escaped as url.QueryEscape does: letters,
+// digits and -_.~ as they are, space as +, every other byte as %XX.
+func appendQueryEscape(b []byte, s string) []byte {
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~':
+			b = append(b, c)
+		case c == ' ':
+			b = append(b, '+')
+		default:
+			b = append(b, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return b
 }
 
 // authToken returns a usable auth_token. stale, when set, is a token OPPO
@@ -73,7 +117,7 @@ func (c *Client) authToken(ctx context.Context, stale string) (string, *push.Res
 	c.token = ""
 	ts := strconv.FormatInt(now.UnixMilli(), 10)
 	form := url.Values{"app_key": {c.cert.AppKey}, "timestamp": {ts}, "sign": {Sign(c.cert.AppKey, ts, c.cert.MasterSecret)}}
-	a, fail := c.post(ctx, c.authBase+AuthPath, form)
+	a, fail := c.post(ctx, c.authBase+AuthPath, []byte(form.Encode()))
 	if fail != nil {
 		fail.Reason = "auth: " + fail.Reason
 		return "", fail
@@ -94,11 +138,11 @@ func (c *Client) authToken(ctx context.Context, stale string) (string, *push.Res
 	return c.token, nil
 }
 
-// post sends one form and reads OPPO's envelope.
-func (c *Client) post(ctx context.Context, u string, form url.Values) (answer, *push.Result) {
+// post sends one encoded form and reads OPPO's envelope.
+func (c *Client) post(ctx context.Context, u string, form []byte) (answer, *push.Result) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, strings.NewReader(form.Encode()))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(form))
 	if err != nil {
 		return answer{}, &push.Result{Kind: push.Rejected, Code: "request", Reason: err.Error()}
 	}

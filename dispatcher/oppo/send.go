@@ -1,6 +1,7 @@
 package oppo
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/url"
@@ -62,6 +63,55 @@ func newMessage(pushID string, notif []byte, token string) message {
 	return message{TargetType: 2, TargetValue: token, Notification: withAppMessageID(notif, AppMessageID(pushID, token))}
 }
 
+// batchJSON is json.Marshal of the tokens' messages, written directly: the
+// notification is HTML-escaped once (as Marshal escapes a RawMessage) and
+// copied per token behind its app_message_id, without Marshal's validation
+// and compaction of every message's notification.
+func batchJSON(pushID string, notif []byte, tokens []string) []byte {
+	var esc bytes.Buffer
+	json.HTMLEscape(&esc, notif)
+	n := esc.Bytes()
+	b := make([]byte, 0, len(tokens)*(len(n)+100)+2)
+	b = append(b, '[')
+	for i, t := range tokens {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"target_type":2,"target_value":`...)
+		b = appendJSONString(b, t)
+		b = append(b, `,"notification":`...)
+		if id := AppMessageID(pushID, t); id != "" {
+			// withAppMessageID, in place: the id is letters and digits.
+			b = append(b, `{"app_message_id":"`...)
+			b = append(b, id...)
+			b = append(b, '"')
+			if len(n) > 2 {
+				b = append(b, ',')
+			}
+			b = append(b, n[1:]...)
+		} else {
+			b = append(b, n...)
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']')
+}
+
+// appendJSONString appends s as encoding/json encodes a string: printable
+// ASCII without '"', '\\' and the HTML characters as it is, anything else
+// through json.Marshal.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always encodes
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
 // unicast sends to one token.
 func (c *Client) unicast(ctx context.Context, pushID string, notif []byte, token string) push.Result {
 	m, _ := json.Marshal(newMessage(pushID, notif, token)) // strings and raw JSON: cannot fail
@@ -94,12 +144,7 @@ type batchItem struct {
 // batch sends up to MaxBatch tokens in one unicast_batch and appends one
 // Result per token to out.
 func (c *Client) batch(ctx context.Context, pushID string, notif []byte, tokens []string, out []push.Result) []push.Result {
-	ms := make([]message, len(tokens))
-	for i, t := range tokens {
-		ms[i] = newMessage(pushID, notif, t)
-	}
-	body, _ := json.Marshal(ms)
-	a, fail := c.call(ctx, BatchPath, url.Values{"messages": {string(body)}})
+	a, fail := c.call(ctx, BatchPath, url.Values{"messages": {string(batchJSON(pushID, notif, tokens))}})
 	if fail != nil {
 		return all(out, tokens, *fail)
 	}

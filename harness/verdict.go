@@ -167,15 +167,24 @@ func ParseWaivers(name string, data []byte) (Waivers, error) {
 		dec.DisallowUnknownFields()
 		err = dec.Decode(&ws)
 	default:
-		if bytes.HasPrefix(trimmed, []byte("waivers:")) {
-			var doc struct {
-				Waivers Waivers `yaml:"waivers"`
+		err = func() (err error) {
+			// The YAML decoder panics on some shapes (a scalar where a list
+			// is wanted); a waivers file is user input: say so, do not crash.
+			defer func() {
+				if p := recover(); p != nil {
+					err = fmt.Errorf("not a list of {id, reason} (%v)", p)
+				}
+			}()
+			if bytes.HasPrefix(trimmed, []byte("waivers:")) {
+				var doc struct {
+					Waivers Waivers `yaml:"waivers"`
+				}
+				err = yaml.UnmarshalWithOptions(data, &doc, yaml.Strict())
+				ws = doc.Waivers
+				return err
 			}
-			err = yaml.UnmarshalWithOptions(data, &doc, yaml.Strict())
-			ws = doc.Waivers
-		} else {
-			err = yaml.UnmarshalWithOptions(data, &ws, yaml.Strict())
-		}
+			return yaml.UnmarshalWithOptions(data, &ws, yaml.Strict())
+		}()
 	}
 	if err != nil {
 		return nil, fmt.Errorf("waivers %s: %w", name, err)

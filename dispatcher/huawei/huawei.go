@@ -7,6 +7,13 @@
 // push.Result per token. It makes one attempt per batch (plus the one token
 // refresh); the dispatcher core retries Retryable results.
 //
+// The IM ext reaches the app as the "ext" key of message.data, a JSON
+// object that also holds Push.Extras (ExtKey): a tapped notification's data
+// keys become the launched activity's intent extras, and the guide's app
+// (step 8, OfflineMessageDispatcher.parseOfflineMessage) reads
+// getIntent().getExtras().getString("ext"). A pass-through (data) message
+// carries the same object to onMessageReceived.
+//
 // Facts: vendor-facts/huawei-oppo-fcm-honor.md §1.
 package huawei
 

@@ -43,6 +43,16 @@ func (s sent) notification() map[string]any {
 
 func (s sent) tokens() []any { return s.Body["message"].(map[string]any)["token"].([]any) }
 
+// data is message.data decoded as the phone does: a JSON object of strings.
+func (s sent) data() map[string]string {
+	GinkgoHelper()
+	text, ok := s.Body["message"].(map[string]any)["data"].(string)
+	Expect(ok).To(BeTrue(), "message.data is a string")
+	var m map[string]string
+	Expect(json.Unmarshal([]byte(text), &m)).To(Succeed())
+	return m
+}
+
 var _ = Describe("Huawei client", func() {
 	var (
 		mock      *httpmock.MockTransport
@@ -154,10 +164,10 @@ var _ = Describe("Huawei client", func() {
 			return last()
 		}
 
-		It("carries title, body, category, importance, channel, the default sound and the ext as data, byte for byte", func() {
+		It("carries title, body, category, importance, channel, the default sound and the ext under data's ext key, byte for byte", func() {
 			s := send(imPush)
 			Expect(s.Body["validate_only"]).To(BeFalse())
-			Expect(s.Body["message"]).To(HaveKeyWithValue("data", imPush.Ext))
+			Expect(s.data()).To(Equal(map[string]string{"ext": imPush.Ext}))
 			Expect(s.android()).To(And(HaveKeyWithValue("category", "IM"), HaveKeyWithValue("bi_tag", "m-1")))
 			Expect(s.notification()).To(And(HaveKeyWithValue("title", "Bob"), HaveKeyWithValue("body", "lunch?"),
 				HaveKeyWithValue("importance", "NORMAL"), HaveKeyWithValue("channel_id", "im"),
@@ -168,6 +178,18 @@ var _ = Describe("Huawei client", func() {
 		It("sends the extras as JSON data when there is no ext", func() {
 			s := send(push.Push{Title: "a", Body: "b", Extras: map[string]string{"k": "v"}})
 			Expect(s.Body["message"]).To(HaveKeyWithValue("data", `{"k":"v"}`))
+		})
+
+		It("puts the ext beside the extras, the ext winning over an extra named ext, with <, > and & unescaped", func() {
+			p := imPush
+			p.Extras = map[string]string{"k": "v", "ext": "not this"}
+			s := send(p)
+			Expect(s.data()).To(Equal(map[string]string{"k": "v", "ext": imPush.Ext}))
+			Expect(s.Body["message"].(map[string]any)["data"]).To(ContainSubstring(`<b>&</b>`))
+		})
+
+		It("sends no data without ext or extras", func() {
+			Expect(send(push.Push{Title: "a", Body: "b"}).Body["message"]).NotTo(HaveKey("data"))
 		})
 
 		DescribeTable("maps the click action",
@@ -223,7 +245,7 @@ var _ = Describe("Huawei client", func() {
 			s := send(p)
 			Expect(s.android()).NotTo(HaveKey("notification"))
 			Expect(s.android()["urgency"]).To(Equal("HIGH"))
-			Expect(s.Body["message"]).To(HaveKeyWithValue("data", imPush.Ext))
+			Expect(s.data()).To(Equal(map[string]string{"ext": imPush.Ext}))
 		})
 
 		It("sends ttl in seconds (at most 15 days), notify_id as a number and the raw overrides", func() {
@@ -234,7 +256,7 @@ var _ = Describe("Huawei client", func() {
 			Expect(s.android()).To(And(HaveKeyWithValue("ttl", "5400s"), HaveKeyWithValue("collapse_key", -1.0)))
 			Expect(s.notification()).To(And(HaveKeyWithValue("notify_id", 42.0), HaveKeyWithValue("image", "https://x.example/a.png")))
 			Expect(s.Body["validate_only"]).To(BeTrue())
-			Expect(s.Body["message"]).To(HaveKeyWithValue("data", imPush.Ext))
+			Expect(s.data()).To(Equal(map[string]string{"ext": imPush.Ext}))
 			p.TTL = 30 * 24 * time.Hour
 			Expect(send(p).android()["ttl"]).To(Equal("1296000s"))
 		})

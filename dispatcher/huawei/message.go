@@ -1,6 +1,7 @@
 package huawei
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -66,11 +67,7 @@ const (
 func (c *Client) request(p push.Push) request {
 	r := request{ValidateOnly: c.cert.Settings[SettingValidateOnly] == "true"}
 	a := &r.Message.Android
-	r.Message.Data = p.Ext // handed to the app on tap, byte for byte
-	if r.Message.Data == "" && len(p.Extras) > 0 {
-		b, _ := json.Marshal(p.Extras) // a map of strings always marshals
-		r.Message.Data = string(b)
-	}
+	r.Message.Data = data(p)
 	if p.TTL > 0 {
 		a.TTL = TTL(p.TTL)
 	}
@@ -125,6 +122,34 @@ func (c *Client) request(p push.Push) request {
 		n.Badge = &badge{SetNum: min(p.Badge, 99), Class: cls}
 	}
 	return r
+}
+
+// ExtKey is the data key that carries Push.Ext.
+const ExtKey = "ext"
+
+// data is message.data: a JSON object of Push.Extras plus Push.Ext under
+// ExtKey (Ext wins over an extra of the same name); "" when both are empty.
+// Huawei hands a tapped notification's data to the activity as extras, one
+// per key, so the app reads getIntent().getExtras().getString("ext") and
+// gets the IM ext byte for byte: what the guide's step 8 app
+// (OfflineMessageDispatcher.parseOfflineMessage) reads first. The raw ext
+// as data would give it ext's own keys instead, and no "ext".
+func data(p push.Push) string {
+	if p.Ext == "" && len(p.Extras) == 0 {
+		return ""
+	}
+	m := make(map[string]string, len(p.Extras)+1)
+	for k, v := range p.Extras {
+		m[k] = v
+	}
+	if p.Ext != "" {
+		m[ExtKey] = p.Ext
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // <, >, & as they are: shorter, and readable in the ledger
+	_ = enc.Encode(m)        // a map of strings always encodes
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // encode marshals the request and applies Push.Raw: each key is a dotted

@@ -3,6 +3,15 @@
 // most 1000 regIds with the app's secret, and maps every answer onto one
 // push.Result per regId. It makes one attempt per batch; the dispatcher core
 // retries Retryable results.
+//
+// The IM ext travels twice, byte for byte: as extra.ext, which the guide's
+// app reads when the notification is tapped (step 8: TUIKit's
+// OfflineMessageDispatcher takes the MiPushMessage from the intent's
+// "key_message" extra and reads getExtra().get("ext")), and as payload
+// (MiPushMessage.getContent(), what a pass-through message or an
+// onNotificationMessageClicked callback reads). MiPush refuses a custom
+// extra value over 1024 characters (65015) with the whole message, so a
+// longer ext goes in payload only.
 package xiaomi
 
 import (
@@ -18,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/pushsim/pushsim/dispatcher/push"
 )
@@ -32,6 +42,11 @@ const (
 	SendPath = "/v3/message/regid"
 	// MaxBatch is the most regIds one request may carry.
 	MaxBatch = 1000
+	// ExtKey is the custom extra that carries Push.Ext (extra.ext).
+	ExtKey = "ext"
+	// ExtraMax is the most characters of a custom extra value (65015
+	// beyond it, vendor-facts §1.3).
+	ExtraMax = 1024
 
 	maxAnswer      = 1 << 20 // bytes of a response body we read
 	defaultTimeout = 10 * time.Second
@@ -168,6 +183,9 @@ func (c *Client) form(p push.Push) url.Values {
 	}
 	for k, v := range p.Extras {
 		f.Set("extra."+k, v)
+	}
+	if p.Ext != "" && utf8.RuneCountInString(p.Ext) <= ExtraMax {
+		f.Set("extra."+ExtKey, p.Ext) // after Extras: the ext wins over an extra named ext
 	}
 	for k, v := range p.Raw {
 		f.Set(k, v)

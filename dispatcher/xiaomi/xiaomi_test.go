@@ -146,11 +146,24 @@ var _ = Describe("Xiaomi client", func() {
 		Entry("none → client-defined", push.Click{}, "", "", ""),
 	)
 
-	It("carries ext in payload byte for byte", func() {
+	It("carries ext in extra.ext (what the guide's app reads on a tap) and in payload, byte for byte", func() {
 		mock.RegisterResponder("POST", realURL, ok)
 		ext := "{\"k\":\"a&b=c+d%20e\",\"zh\":\"你好\"}\x00\xff\xfe raw"
-		client().Send(context.Background(), push.Push{Title: "t", Body: "b", Ext: ext}, []string{"a"})
+		client().Send(context.Background(), push.Push{Title: "t", Body: "b", Ext: ext, Extras: map[string]string{"ext": "not this", "conv": "c1"}}, []string{"a"})
 		Expect([]byte(reqs[0].Form.Get("payload"))).To(Equal([]byte(ext)))
+		Expect([]byte(reqs[0].Form.Get("extra.ext"))).To(Equal([]byte(ext)))
+		Expect(reqs[0].Form["extra.ext"]).To(HaveLen(1))
+		Expect(reqs[0].Form.Get("extra.conv")).To(Equal("c1"))
+	})
+
+	It("puts an ext over 1024 characters in payload only (MiPush refuses a longer extra with the message)", func() {
+		mock.RegisterResponder("POST", realURL, ok)
+		fits, long := strings.Repeat("文", xiaomi.ExtraMax), strings.Repeat("文", xiaomi.ExtraMax+1)
+		client().Send(context.Background(), push.Push{Title: "t", Body: "b", Ext: fits}, []string{"a"})
+		client().Send(context.Background(), push.Push{Title: "t", Body: "b", Ext: long}, []string{"a"})
+		Expect(reqs[0].Form.Get("extra.ext")).To(Equal(fits))
+		Expect(reqs[1].Form).NotTo(HaveKey("extra.ext"))
+		Expect(reqs[1].Form.Get("payload")).To(Equal(long))
 	})
 
 	It("splits 2500 regIds into 3 requests of at most 1000", func() {

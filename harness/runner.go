@@ -491,11 +491,32 @@ func (r *runner) session(kind string, ss *SessionStep) error {
 	if crowd == nil {
 		return r.sessionOne(kind, ss, ss.Phone, true)
 	}
-	// A crowd: one trace line for all of its phones.
+	// A crowd: its phones' calls run side by side (a black-box target
+	// answers each over HTTP), and one trace line stands for all of them.
+	var (
+		wg    sync.WaitGroup
+		once  sync.Once
+		first error
+		next  = make(chan string)
+	)
+	for w := 0; w < min(crowdWorkers, len(crowd)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for name := range next {
+				if err := r.sessionOne(kind, ss, name, false); err != nil {
+					once.Do(func() { first = err })
+				}
+			}
+		}()
+	}
 	for _, name := range crowd {
-		if err := r.sessionOne(kind, ss, name, false); err != nil {
-			return err
-		}
+		next <- name
+	}
+	close(next)
+	wg.Wait()
+	if first != nil {
+		return first
 	}
 	summary := fmt.Sprintf("%s the %d phones of %s (%s … %s)", kind, len(crowd), ss.Phone, crowd[0], crowd[len(crowd)-1])
 	if kind == "background" {
@@ -504,6 +525,9 @@ func (r *runner) session(kind string, ss *SessionStep) error {
 	r.event(reports.EventStep, summary, "")
 	return nil
 }
+
+// crowdWorkers bounds the session calls of a crowd in flight.
+const crowdWorkers = 16
 
 func (r *runner) sessionOne(kind string, ss *SessionStep, phone string, trace bool) error {
 	p := r.phones[phone]

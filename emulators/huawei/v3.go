@@ -1,5 +1,20 @@
 package huawei
 
+// HarmonyOS NEXT (v3, vendor-facts/apns-honor-huawei-v3.md §3 and
+// huawei-oppo-fcm-honor.md §1.7) beside v1, on the same apps:
+//
+//   - App.Key is the app's project id ({projectId} of the v3 URL) and
+//     App.Extra["service_account"] its key file; DemoApp fills both in.
+//   - A phone with world.Device.Platform "harmony" takes v3 only; any other
+//     phone takes v1 only.
+//   - Privileges: "voice-broadcast" (push-type 2), "live-view" (7),
+//     "voip-call" (10); "self-classification" as for v1.
+//   - Quotas: "v3_test_daily" (1000 test messages per project per day);
+//     "max_tokens", "message_bytes", "marketing_daily", "device_daily" and
+//     "qps" as for v1 (counted together with v1 for the same phone/app).
+//   - Settings: "push_enabled", "http_status[.<code>]" and the content
+//     filter keys as for v1.
+
 import (
 	"bytes"
 	"encoding/json"

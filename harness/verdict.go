@@ -84,7 +84,8 @@ var vendorAreas = map[string]string{
 	"ttl":  "delivery", "offline": "delivery", "pass-through": "delivery", "notify-id": "delivery",
 	"notify-key": "delivery", "collapse": "delivery", "jobkey": "delivery", "dedupe": "delivery",
 	"switch": "delivery", "badge": "delivery", "sound": "delivery", "click": "delivery", "android": "delivery",
-	"fault": "faults",
+	"fault": "faults", "custom": "content", "background": "quota & rate", "notify": "delivery",
+	"manifest": "delivery", "v3": "harmony (v3)",
 }
 
 // imAreas groups the dispatcher's rule topics.

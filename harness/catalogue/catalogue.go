@@ -1,8 +1,8 @@
 // Package catalogue is the conformance suite's rule catalogue: every rule
-// an emulator enforces (each vendor's Rules()) and every IM decision the
-// dispatcher must honour (dispatcher.Rules()), with a stable id, one line,
-// the vendor, a level (MUST, SHOULD, INFO) and the source with its
-// confidence. `pushsim rules` lists it; reports show a rule's source next to
+// an emulator enforces (each vendor's Rules()), what the phone checks on a
+// tap (android.Rules()) and every IM decision the dispatcher must honour
+// (dispatcher.Rules()), with a stable id, one line, the vendor, a level
+// (MUST, SHOULD, INFO) and the source with its confidence. `pushsim rules` lists it; reports show a rule's source next to
 // the scenarios that check it.
 //
 // It lives under harness because it is one of the few places that knows
@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/pushsim/pushsim/android"
 	"github.com/pushsim/pushsim/dispatcher"
 	"github.com/pushsim/pushsim/emulators"
 	"github.com/pushsim/pushsim/reports"
@@ -23,6 +24,10 @@ import (
 
 // IM is the vendor name of the dispatcher's rules (ids im.*).
 const IM = "im"
+
+// Android is the vendor name of the phone's own rules (android.*: what a
+// tap opens, package android).
+const Android = "android"
 
 // Levels, strongest first.
 const (
@@ -48,6 +53,10 @@ var builtin = sync.OnceValues(func() (*Catalogue, error) {
 			all = append(all, reports.Rule{ID: r.ID, Vendor: r.Vendor, Statement: r.Statement, Level: r.Level,
 				Source: r.Source, Confidence: r.Confidence})
 		}
+	}
+	for _, r := range android.Rules() {
+		all = append(all, reports.Rule{ID: r.ID, Vendor: Android, Statement: r.Statement, Level: r.Level,
+			Source: r.Source, Confidence: r.Confidence})
 	}
 	for _, r := range dispatcher.Rules() {
 		all = append(all, reports.Rule{ID: r.ID, Vendor: IM, Statement: r.Statement, Level: r.Level,
@@ -190,8 +199,11 @@ func vendorRank(v string) int {
 	if i := slices.Index(vendorOrder, v); i >= 0 {
 		return i
 	}
-	if v == IM {
+	switch v {
+	case IM:
 		return 1000
+	case Android:
+		return 999
 	}
 	return 100 // other vendors, then by id (so by vendor name), before im
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pushsim/pushsim/dispatcher"
@@ -158,6 +159,7 @@ type runner struct {
 
 	unplug func() // takes the world off a black-box plan's listener
 
+	quiet       atomic.Bool // a repeated step's untraced runs
 	crowdPhones map[string]bool
 	byDeviceID  map[string]string // device id → phone name
 }
@@ -200,6 +202,9 @@ func (r *runner) setStep(n int) {
 }
 
 func (r *runner) event(kind, summary, detail string) {
+	if r.quiet.Load() && kind != reports.EventNote {
+		return
+	}
 	r.mu.Lock()
 	r.trace = append(r.trace, reports.Event{Step: r.step, At: r.clock.Now(), Kind: kind, Summary: summary, Detail: detail})
 	r.mu.Unlock()
@@ -420,17 +425,9 @@ func (r *runner) do(st *Step) error {
 	case "send":
 		return r.send(st.Send)
 	case "push":
-		for range max(st.Push.Times, 1) {
-			if err := r.push(st.Push); err != nil {
-				return err
-			}
-		}
+		return r.repeat(st.Push.Times, func() error { return r.push(st.Push) })
 	case "request":
-		for range max(st.Request.Times, 1) {
-			if err := r.request(st.Request); err != nil {
-				return err
-			}
-		}
+		return r.repeat(st.Request.Times, func() error { return r.request(st.Request) })
 	case "advance":
 		d := time.Duration(*st.Advance)
 		r.clock.Advance(d)
@@ -456,6 +453,30 @@ func (r *runner) do(st *Step) error {
 		return r.tap(st.Tap)
 	case "expect":
 		r.check(*st.Expect)
+	}
+	return nil
+}
+
+// tracedRepeats is how many runs of a repeated step (times: N) are traced
+// at its start; the last run is traced too, the ones between only counted.
+const tracedRepeats = 3
+
+// repeat runs a step times times (at least once). A step repeated
+// thousands of times would bury the trace (and the reports) under
+// identical hops: only the first runs and the last are traced.
+func (r *runner) repeat(times int, run func() error) error {
+	times = max(times, 1)
+	for i := range times {
+		quiet := i >= tracedRepeats && i < times-1
+		r.quiet.Store(quiet)
+		err := run()
+		r.quiet.Store(false)
+		if err != nil {
+			return err
+		}
+		if i == tracedRepeats && times > tracedRepeats+1 {
+			r.event(reports.EventNote, fmt.Sprintf("… %d more runs of this step, not traced; the last one follows", times-tracedRepeats-1), "")
+		}
 	}
 	return nil
 }
@@ -883,6 +904,7 @@ func (r *runner) changePhone(name string, c PhoneChange) error {
 // ledger verdicts and what each phone showed, dropped or handed to its app.
 func (r *runner) observe() {
 	w := r.srv.World
+	var ledger []reports.Event
 	for _, e := range w.Ledger(world.Filter{Since: r.seenLedger}) {
 		r.seenLedger = max(r.seenLedger, e.Seq)
 		s := fmt.Sprintf("%s %s %s", e.Vendor, e.Kind, e.Verdict)
@@ -898,8 +920,11 @@ func (r *runner) observe() {
 		if e.Reason != "" {
 			s += ": " + e.Reason
 		}
-		r.event(reports.EventLedger, s, "")
+		ledger = append(ledger, reports.Event{Step: r.step, At: e.At, Kind: reports.EventLedger, Summary: s})
 	}
+	r.mu.Lock()
+	r.trace = append(r.trace, collapse(ledger)...)
+	r.mu.Unlock()
 	for _, name := range sortedKeys(r.phones) {
 		sh, err := w.Shade(r.phoneID(name))
 		if err != nil {
@@ -926,9 +951,31 @@ func (r *runner) observe() {
 			r.seenShade[name] = max(r.seenShade[name], n.Seq)
 		}
 		r.mu.Lock()
-		r.trace = append(r.trace, evs...)
+		r.trace = append(r.trace, collapse(evs)...)
 		r.mu.Unlock()
 	}
+}
+
+// collapse merges runs of identical events (a step repeated a thousand
+// times) into one that says how many: "… (×1000)".
+func collapse(evs []reports.Event) []reports.Event {
+	if len(evs) < 2 {
+		return evs
+	}
+	out := evs[:0:0]
+	for i := 0; i < len(evs); {
+		j := i + 1
+		for j < len(evs) && evs[j].Kind == evs[i].Kind && evs[j].Summary == evs[i].Summary && evs[j].Detail == evs[i].Detail {
+			j++
+		}
+		e := evs[i]
+		if n := j - i; n > 1 {
+			e.Summary += fmt.Sprintf(" (×%d)", n)
+		}
+		out = append(out, e)
+		i = j
+	}
+	return out
 }
 
 func notificationDetail(n world.Notification) string {

@@ -37,7 +37,10 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		reqBody = b
 		req.Body = io.NopCloser(bytes.NewReader(b))
 	}
-	t.r.event(reports.EventRequest, req.Method+" "+req.URL.Host+req.URL.RequestURI(), requestDetail(req, reqBody))
+	quiet := t.r.quiet.Load()
+	if !quiet {
+		t.r.event(reports.EventRequest, req.Method+" "+req.URL.Host+req.URL.RequestURI(), requestDetail(req, reqBody))
+	}
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {
 		t.r.event(reports.EventResponse, "transport error: "+err.Error(), "")
@@ -49,7 +52,9 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(b))
-	t.r.event(reports.EventResponse, resp.Status, cut(string(b), traceBodyMax))
+	if !quiet {
+		t.r.event(reports.EventResponse, resp.Status, cut(string(b), traceBodyMax))
+	}
 	return resp, nil
 }
 

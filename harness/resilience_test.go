@@ -51,6 +51,7 @@ func TestResilience(t *testing.T) {
 	w := srv.World
 
 	var certs []push.Certificate
+	apps := map[string]*world.App{}
 	for i, v := range vendors {
 		a := world.App{Vendor: v, Name: "chat", Package: "com.example.chat"}
 		srv.Vendor(v).DemoApp(&a)
@@ -58,6 +59,7 @@ func TestResilience(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		apps[v] = app
 		certs = append(certs, harness.Certificate(app, i+1, srv.BaseURL(v)))
 	}
 	sleep := func(ctx context.Context, d time.Duration) error {
@@ -85,7 +87,7 @@ func TestResilience(t *testing.T) {
 		v := v
 		for u := range usersPerVendor {
 			p := phone{user: fmt.Sprintf("%s-u%02d", v, u), device: fmt.Sprintf("%s-p%02d", v, u), vendor: v}
-			dev, err := w.Register(world.Device{Name: p.device, Vendor: v, App: "chat", Token: srv.Vendor(v).NewToken(nil)})
+			dev, err := w.Register(world.Device{Name: p.device, Vendor: v, App: "chat", Token: srv.Vendor(v).NewToken(apps[v])})
 			if err != nil {
 				t.Fatal(err)
 			}

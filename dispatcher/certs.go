@@ -204,6 +204,7 @@ var required = map[string][]string{
 	"vivo":   {"app_id", "app_key", "app_secret"},
 	"meizu":  {"app_id", "app_secret"},
 	"fcm":    {"service_account"},
+	"honor":  {"app_id", "app_key", "app_secret"},            // App ID, Client ID, Client Secret
 	"apns":   {"app_id", "app_key", "app_secret", "package"}, // team id, key id, p8 key, topic
 }
 

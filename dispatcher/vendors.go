@@ -42,6 +42,8 @@ type Limits struct {
 //     shortens the body to fit); titles and bodies are cut like FCM's
 //     (inferred). One token per request on HTTP/2 streams; Apple publishes
 //     no QPS, 10000 is pushsim's pacing default; aps.badge and aps.sound.
+//   - honor: Huawei-like where Honor's facts are silent: title 40, body
+//     1024, 1000 tokens, 6000 QPS, badge (inferred).
 var vendorTable = map[string]Limits{
 	"xiaomi": {Title: 49, Body: 127, Batch: 1000, QPS: 500, Sound: true},
 	"huawei": {Title: 40, Body: 1024, Batch: 1000, QPS: 6000, Sound: true, Badge: true},
@@ -49,11 +51,12 @@ var vendorTable = map[string]Limits{
 	"vivo":   {Title: 40, Body: 100, Batch: 1000, QPS: 3000},
 	"meizu":  {Title: 32, Body: 100, Batch: 100, QPS: 200},
 	"fcm":    {Title: 100, Body: 1000, Batch: 1, QPS: 10000, Sound: true, Badge: true},
+	"honor":  {Title: 40, Body: 1024, Batch: 1000, QPS: 6000, Sound: true, Badge: true},
 	"apns":   {Title: 100, Body: 1000, Batch: 1, QPS: 10000, Sound: true, Badge: true},
 }
 
 // Vendors lists the vendors the dispatcher knows, in a fixed order.
-var Vendors = []string{"xiaomi", "huawei", "oppo", "vivo", "meizu", "fcm", "apns"}
+var Vendors = []string{"xiaomi", "huawei", "oppo", "vivo", "meizu", "fcm", "honor", "apns"}
 
 // VendorLimits returns the built-in limits of a vendor.
 func VendorLimits(vendor string) (Limits, bool) {

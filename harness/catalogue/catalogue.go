@@ -193,7 +193,7 @@ func LevelRank(level string) int {
 
 // vendorOrder is the order vendors are listed in (the guide's order, FCM
 // last of the push services, the dispatcher's rules at the end).
-var vendorOrder = []string{"xiaomi", "huawei", "oppo", "vivo", "meizu", "fcm"}
+var vendorOrder = []string{"xiaomi", "huawei", "oppo", "vivo", "meizu", "fcm", "honor", "apns"}
 
 func vendorRank(v string) int {
 	if i := slices.Index(vendorOrder, v); i >= 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -137,6 +138,15 @@ func runFanout(b *testing.B, o bench.Options) {
 	}
 	b.StopTimer()
 	runtime.ReadMemStats(&ms)
+	gcs = ms.NumGC - gcs
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	if path := os.Getenv("PUSHSIM_HEAPPROFILE"); path != "" {
+		if err := writeHeapProfile(path); err != nil {
+			b.Fatal(err)
+		}
+	}
+	runtime.KeepAlive(f)
 	all := 0
 	for v, n := range total {
 		if len(o.Vendors) != 1 {
@@ -146,8 +156,23 @@ func runFanout(b *testing.B, o bench.Options) {
 	}
 	b.ReportMetric(float64(all)/float64(b.N), "requests/op")
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
-	b.ReportMetric(float64(ms.NumGC-gcs)/float64(b.N), "gc/op")
-	b.Logf("%d phones, heap after setup %d MB, load average %s, GOMAXPROCS %d", o.Devices, heap>>20, loadAvg(), runtime.GOMAXPROCS(0))
+	b.ReportMetric(float64(gcs)/float64(b.N), "gc/op")
+	b.Logf("%d phones: heap %d MB after setup, %d MB after %d messages; load average %s, GOMAXPROCS %d",
+		o.Devices, heap>>20, ms.HeapAlloc>>20, b.N, loadAvg(), runtime.GOMAXPROCS(0))
+}
+
+// writeHeapProfile writes the live heap (PUSHSIM_HEAPPROFILE=path) while
+// the fan-out is still alive: go test's -memprofile comes after it is gone.
+func writeHeapProfile(path string) error {
+	fh, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.WriteHeapProfile(fh); err != nil {
+		fh.Close()
+		return err
+	}
+	return fh.Close()
 }
 
 func ceil(a, b int) int { return (a + b - 1) / b }

@@ -39,3 +39,33 @@ func TestAppendCapped(t *testing.T) {
 		t.Fatalf("cap 1: array of %d", cap(s))
 	}
 }
+
+// TestLedgerRing checks that the ledger answers the newest cap entries,
+// oldest first, whatever the position of the ring, with Since and Limit.
+func TestLedgerRing(t *testing.T) {
+	for _, limit := range []int{-1, 1, 2, 3, 7} {
+		w := New(Options{LedgerCap: limit})
+		for n := 1; n <= 30; n++ {
+			w.Record(Entry{Kind: KindRequest, Vendor: "v"})
+			want := n
+			if limit > 0 {
+				want = min(n, limit)
+			}
+			l := w.Ledger(Filter{})
+			if len(l) != want {
+				t.Fatalf("cap %d after %d: %d entries, want %d", limit, n, len(l), want)
+			}
+			for i := range l {
+				if l[i].Seq != uint64(n-want+1+i) {
+					t.Fatalf("cap %d after %d: entry %d has seq %d", limit, n, i, l[i].Seq)
+				}
+			}
+			if s := w.Ledger(Filter{Since: uint64(n - 1)}); len(s) != 1 || s[0].Seq != uint64(n) {
+				t.Fatalf("cap %d after %d: since %d gives %v", limit, n, n-1, s)
+			}
+			if s := w.Ledger(Filter{Limit: 1}); len(s) != 1 || s[0].Seq != uint64(n) {
+				t.Fatalf("cap %d after %d: limit 1 gives %v", limit, n, s)
+			}
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/pushsim/pushsim/dispatcher/push"
@@ -66,50 +67,54 @@ func newMessage(pushID string, notif []byte, token string) message {
 // batchJSON is json.Marshal of the tokens' messages, written directly: the
 // notification is HTML-escaped once (as Marshal escapes a RawMessage) and
 // copied per token behind its app_message_id, without Marshal's validation
-// and compaction of every message's notification.
-func batchJSON(pushID string, notif []byte, tokens []string) []byte {
+// and compaction of every message's notification. It is built as a string,
+// the form field's type, without a copy.
+func batchJSON(pushID string, notif []byte, tokens []string) string {
 	var esc bytes.Buffer
 	json.HTMLEscape(&esc, notif)
 	n := esc.Bytes()
-	b := make([]byte, 0, len(tokens)*(len(n)+100)+2)
-	b = append(b, '[')
+	var b strings.Builder
+	b.Grow(len(tokens)*(len(n)+100) + 2)
+	b.WriteByte('[')
 	for i, t := range tokens {
 		if i > 0 {
-			b = append(b, ',')
+			b.WriteByte(',')
 		}
-		b = append(b, `{"target_type":2,"target_value":`...)
-		b = appendJSONString(b, t)
-		b = append(b, `,"notification":`...)
+		b.WriteString(`{"target_type":2,"target_value":`)
+		writeJSONString(&b, t)
+		b.WriteString(`,"notification":`)
 		if id := AppMessageID(pushID, t); id != "" {
 			// withAppMessageID, in place: the id is letters and digits.
-			b = append(b, `{"app_message_id":"`...)
-			b = append(b, id...)
-			b = append(b, '"')
+			b.WriteString(`{"app_message_id":"`)
+			b.WriteString(id)
+			b.WriteByte('"')
 			if len(n) > 2 {
-				b = append(b, ',')
+				b.WriteByte(',')
 			}
-			b = append(b, n[1:]...)
+			b.Write(n[1:])
 		} else {
-			b = append(b, n...)
+			b.Write(n)
 		}
-		b = append(b, '}')
+		b.WriteByte('}')
 	}
-	return append(b, ']')
+	b.WriteByte(']')
+	return b.String()
 }
 
-// appendJSONString appends s as encoding/json encodes a string: printable
+// writeJSONString writes s as encoding/json encodes a string: printable
 // ASCII without '"', '\\' and the HTML characters as it is, anything else
 // through json.Marshal.
-func appendJSONString(b []byte, s string) []byte {
+func writeJSONString(b *strings.Builder, s string) {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
 			q, _ := json.Marshal(s) // a string always encodes
-			return append(b, q...)
+			b.Write(q)
+			return
 		}
 	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
+	b.WriteByte('"')
+	b.WriteString(s)
+	b.WriteByte('"')
 }
 
 // unicast sends to one token.
@@ -144,7 +149,7 @@ type batchItem struct {
 // batch sends up to MaxBatch tokens in one unicast_batch and appends one
 // Result per token to out.
 func (c *Client) batch(ctx context.Context, pushID string, notif []byte, tokens []string, out []push.Result) []push.Result {
-	a, fail := c.call(ctx, BatchPath, url.Values{"messages": {string(batchJSON(pushID, notif, tokens))}})
+	a, fail := c.call(ctx, BatchPath, url.Values{"messages": {batchJSON(pushID, notif, tokens)}})
 	if fail != nil {
 		return all(out, tokens, *fail)
 	}

@@ -1,7 +1,6 @@
 package oppo
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/url"
 	"testing"
@@ -37,7 +36,7 @@ func TestBatchJSON(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := batchJSON(id, n, tokens); !bytes.Equal(got, want) {
+			if got := batchJSON(id, n, tokens); got != string(want) {
 				t.Errorf("id %q notif %s:\n got %s\nwant %s", id, n, got, want)
 			}
 		}

@@ -43,13 +43,16 @@ func TestAppendCapped(t *testing.T) {
 // TestLedgerRing checks that the ledger answers the newest cap entries,
 // oldest first, whatever the position of the ring, with Since and Limit.
 func TestLedgerRing(t *testing.T) {
-	for _, limit := range []int{-1, 1, 2, 3, 7} {
+	for _, limit := range []int{-1, 1, 2, 3, 7, 100} {
 		w := New(Options{LedgerCap: limit})
-		for n := 1; n <= 30; n++ {
+		for n := 1; n <= 300; n++ {
 			w.Record(Entry{Kind: KindRequest, Vendor: "v"})
 			want := n
 			if limit > 0 {
 				want = min(n, limit)
+			}
+			if limit > 0 && cap(w.ledger.entries) > limit {
+				t.Fatalf("cap %d: array of %d", limit, cap(w.ledger.entries))
 			}
 			l := w.Ledger(Filter{})
 			if len(l) != want {

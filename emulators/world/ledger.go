@@ -76,6 +76,13 @@ func (l *ledger) add(e Entry) uint64 {
 	l.seq++
 	e.Seq = l.seq
 	if l.cap <= 0 || len(l.entries) < l.cap {
+		if len(l.entries) == cap(l.entries) && l.cap > 0 {
+			// Double up to the cap: append grows a large slice by a
+			// quarter, copying a filling ledger about twenty times.
+			grown := make([]Entry, len(l.entries), min(max(2*len(l.entries), 64), l.cap))
+			copy(grown, l.entries)
+			l.entries = grown
+		}
 		l.entries = append(l.entries, e)
 		return e.Seq
 	}

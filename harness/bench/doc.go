@@ -4,7 +4,14 @@
 // the in-process emulators on a virtual clock (issue 5, "Speed").
 //
 // Fanout builds that world; BenchmarkGroupFanout100k (make bench) times one
-// Send and reports the vendor requests per message. TestGroupFanout runs the
-// same path once, small under -short and -race, and checks that every
-// device ends in exactly one outcome and that the phones show the message.
+// Send after an untimed first message (steady state) and reports the wall
+// and CPU time, the collections and the vendor requests per message;
+// BenchmarkFanoutVendor does the same per vendor. TestGroupFanout times a
+// first message, small under -short and -race (PUSHSIM_FANOUT=100000 for
+// the full size), and checks that every device ends in exactly one outcome
+// and that the phones show the message.
+//
+//	go test -run '^$' -bench GroupFanout100k -benchtime 5x ./harness/bench
+//	go test -run '^$' -bench GroupFanout100k -cpuprofile cpu.out ./harness/bench
+//	go tool pprof -tagfocus phase=send harness/bench/bench.test cpu.out
 package bench

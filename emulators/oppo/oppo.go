@@ -310,8 +310,8 @@ func (e *Emulator) serveBatch(rw http.ResponseWriter, r *http.Request) {
 		e.reject(rw, &entry, r, s, codeInvalidEncoding, "oppo.request.encoding", "messages is not UTF-8")
 		return
 	}
-	var ms []message
-	if err := unmarshal(raw, &ms); err != nil {
+	ms, err := decodeMessages(raw)
+	if err != nil {
 		e.reject(rw, &entry, r, s, codeInvalidArgs, "oppo.message.json", "messages is not a JSON array of message objects: "+err.Error())
 		return
 	}

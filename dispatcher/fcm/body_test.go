@@ -47,3 +47,40 @@ func TestBodyTemplate(t *testing.T) {
 		t.Fatalf("raw body %s, %v", b, err)
 	}
 }
+
+var answerSeeds = []string{
+	`{"name":"projects/p/messages/0:1234"}`, "{\n  \"name\": \"projects/p/messages/0:1234\"\n}\n", `{"name":""}`, `{"name":"a\"b"}`,
+	`{"name":"é"}`, `{"NAME":"x"}`, `{"name":"x","other":1}`, `{"name":"x"} x`, `{"name":1}`, `{"name":null}`, `{"name":"x"`,
+	`{"name":"x\u0041"}`, "{\"name\":\"tab\there\"}", ` { "name" : "x" } `, `[]`, ``, `{}`,
+}
+
+// TestAnswerName checks the success answer's reader against json.Unmarshal.
+func TestAnswerName(t *testing.T) {
+	for _, s := range answerSeeds {
+		compareAnswer(t, s)
+	}
+	if _, ok := answerName([]byte("{\n  \"name\": \"projects/p/messages/0:1\"\n}\n")); !ok {
+		t.Fatal("FCM's own answer is not read directly")
+	}
+}
+
+// FuzzAnswerName: answerName, when it answers, is json.Unmarshal.
+func FuzzAnswerName(f *testing.F) {
+	for _, s := range answerSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(compareAnswer)
+}
+
+func compareAnswer(t *testing.T, s string) {
+	name, ok := answerName([]byte(s))
+	if !ok {
+		return
+	}
+	var want struct {
+		Name string `json:"name"`
+	}
+	if err := json.Unmarshal([]byte(s), &want); err != nil || want.Name != name {
+		t.Fatalf("%q: %q, json.Unmarshal %q (%v)", s, name, want.Name, err)
+	}
+}

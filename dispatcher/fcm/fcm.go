@@ -236,6 +236,9 @@ func (c *Client) sendOne(ctx context.Context, msg *message, token, bearer string
 	return a.result(token, c.now())
 }
 
+// contentTypeJSON is every request's Content-Type, shared: never changed.
+var contentTypeJSON = []string{"application/json"}
+
 // reply is one HTTP answer of messages:send, or a transport error.
 type reply struct {
 	status     int
@@ -251,8 +254,8 @@ func (c *Client) post(ctx context.Context, body []byte, bearer string) reply {
 	if err != nil {
 		return reply{err: err}
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+bearer)
+	req.Header["Content-Type"] = contentTypeJSON
+	req.Header["Authorization"] = []string{"Bearer " + bearer}
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return reply{err: err}
@@ -294,7 +297,13 @@ func (a reply) result(token string, now time.Time) push.Result {
 		var ok struct {
 			Name string `json:"name"`
 		}
-		if err := json.Unmarshal(a.body, &ok); err != nil || ok.Name == "" {
+		var err error
+		if name, simple := answerName(a.body); simple {
+			ok.Name = name
+		} else {
+			err = json.Unmarshal(a.body, &ok)
+		}
+		if err != nil || ok.Name == "" {
 			// Maybe delivered, maybe not: retrying may show it twice, but
 			// the tag makes a second copy replace the first.
 			r.Kind, r.Code, r.Reason = push.Retryable, "malformed-answer", snippet(a.body)
@@ -330,6 +339,45 @@ func (a reply) result(token string, now time.Time) push.Result {
 		r.Kind = push.Rejected
 	}
 	return r
+}
+
+// answerName reads a success answer, {"name": "projects/…/messages/…"}, as
+// json.Unmarshal would, for the common case of that one key and a plain
+// ASCII string; anything else reports false and goes to encoding/json.
+func answerName(b []byte) (string, bool) {
+	i := 0
+	space := func() {
+		for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+			i++
+		}
+	}
+	take := func(s string) bool {
+		space()
+		if !bytes.HasPrefix(b[i:], []byte(s)) {
+			return false
+		}
+		i += len(s)
+		return true
+	}
+	if !take("{") || !take(`"name"`) || !take(":") || !take(`"`) {
+		return "", false
+	}
+	start := i
+	for ; i < len(b) && b[i] != '"'; i++ {
+		if c := b[i]; c == '\\' || c < 0x20 || c >= 0x80 {
+			return "", false
+		}
+	}
+	if i == len(b) {
+		return "", false
+	}
+	name := string(b[start:i])
+	i++
+	if !take("}") {
+		return "", false
+	}
+	space()
+	return name, i == len(b)
 }
 
 // retryAfter reads Retry-After as seconds or an HTTP date.

@@ -1,6 +1,7 @@
 package oppo
 
 import (
+	"bytes"
 	"encoding/json"
 )
 
@@ -323,4 +324,92 @@ func (w *notifyWire) field(key []byte) json.Unmarshaler {
 		return &w.TemplateIDC
 	}
 	return nil
+}
+
+// fastParameters reads trimmed action_parameters that are a flat object of
+// plain strings ({"ext":"{\"conv\":1}"}, what IM clients send) as
+// parseParameters' encoding/json path does; anything else (another value
+// type, a non-ASCII key, a \u escape or non-ASCII text beside an escape,
+// invalid JSON) reports false and goes there.
+func fastParameters(b []byte) (map[string]string, bool) {
+	p := scanner{s: b}
+	if !p.byte('{') {
+		return nil, false
+	}
+	out := map[string]string{}
+	p.space()
+	if p.byte('}') {
+		return out, p.i == len(b)
+	}
+	for {
+		k, ok := p.str()
+		if !ok {
+			return nil, false
+		}
+		for _, c := range k {
+			if c == '\\' || c >= 0x80 {
+				return nil, false // encoding/json unquotes or checks such a key
+			}
+		}
+		p.space()
+		if !p.byte(':') {
+			return nil, false
+		}
+		p.space()
+		v, ok := p.str()
+		if !ok {
+			return nil, false
+		}
+		text, ok := plainString(v[1 : len(v)-1])
+		if !ok {
+			return nil, false
+		}
+		out[string(k[1:len(k)-1])] = text
+		p.space()
+		if p.byte('}') {
+			return out, p.i == len(b)
+		}
+		if !p.byte(',') {
+			return nil, false
+		}
+		p.space()
+	}
+}
+
+// plainString is the text of a scanned JSON string's content: as it is
+// without escapes (rawString slices it too), else decoded when it is ASCII
+// with one-letter escapes only.
+func plainString(raw []byte) (string, bool) {
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw), true
+	}
+	out := make([]byte, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case c >= 0x80:
+			return "", false
+		case c != '\\':
+			out = append(out, c)
+			continue
+		}
+		i++ // the scanner saw a valid escape: raw[i] exists
+		switch raw[i] {
+		case '"', '\\', '/':
+			out = append(out, raw[i])
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		default:
+			return "", false // \u: encoding/json's
+		}
+	}
+	return string(out), true
 }

@@ -1,6 +1,7 @@
 package oppo
 
 import (
+	"bytes"
 	"encoding/json"
 	"reflect"
 	"strings"
@@ -59,4 +60,56 @@ func compareDecode(t *testing.T, s string) {
 	if werr == nil && !reflect.DeepEqual(got, want) {
 		t.Fatalf("%q:\n got %+v\nwant %+v", s, got, want)
 	}
+}
+
+// paramSeeds are action_parameters texts.
+var paramSeeds = []string{
+	`{"ext":"{\"conv\":\"everyone\"}"}`, ` {"a":"1","b":"x y"} `, `{}`, `{"a":"1","a":"2"}`, `{"a":1}`, `{"a":{"b":"c"}}`,
+	`{"a":"\u00e9"}`, `{"a":"é\n"}`, `{"é":"x"}`, `{"a":"é"}`, `{"a":"\/\b\f\n\r\t\\\""}`, `{"a\"b":"c"}`, `{"a":"x"} `,
+	"\u00a0{\"a\":\"x\"}\u0085", `{"a":"x",}`, `{"a" "x"}`, `{"a":"x"}}`, `[]`, `null`, ``, `{`, `{"a":"x"`, "{\"a\":\"\xff\"}",
+	"{\"a\":\"\xff\\n\"}", `{"a":null}`, `{"a":true}`, `{"a":"ctl` + "\x01" + `"}`, `{"a":"\x"}`,
+}
+
+// TestParameters checks the action_parameters fast path against the
+// encoding/json one, and that an IM client's ext takes it.
+func TestParameters(t *testing.T) {
+	for _, s := range paramSeeds {
+		compareParameters(t, s)
+	}
+	if _, ok := fastParameters([]byte(paramSeeds[0])); !ok {
+		t.Fatal("an ext does not take the fast path")
+	}
+}
+
+// FuzzParameters: parseParameters is its encoding/json path, whatever the text.
+func FuzzParameters(f *testing.F) {
+	for _, s := range paramSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(compareParameters)
+}
+
+func compareParameters(t *testing.T, s string) {
+	got, gerr := parseParameters(s)
+	want, werr := jsonParameters(s)
+	if (gerr == nil) != (werr == nil) || gerr == nil && !reflect.DeepEqual(got, want) {
+		t.Fatalf("%q: %v (%v), encoding/json %v (%v)", s, got, gerr, want, werr)
+	}
+}
+
+// jsonParameters is parseParameters without the fast path.
+func jsonParameters(s string) (map[string]string, error) {
+	b := bytes.TrimSpace([]byte(s))
+	if len(b) == 0 || b[0] != '{' {
+		return nil, errType
+	}
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(obj))
+	for k, v := range obj {
+		out[k] = rawString(v)
+	}
+	return out, nil
 }

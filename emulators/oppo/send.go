@@ -382,6 +382,9 @@ func (e *Emulator) notification(app *world.App, n *notification, dev *world.Devi
 // values become extras; other values keep their JSON text.
 func parseParameters(s string) (map[string]string, error) {
 	b := bytes.TrimSpace([]byte(s))
+	if out, ok := fastParameters(b); ok { // decode.go
+		return out, nil
+	}
 	if len(b) == 0 || b[0] != '{' {
 		return nil, errType
 	}

@@ -14,26 +14,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pushsim/pushsim/dispatcher/push"
 )
-
-// tokenCache holds the project's access token. Concurrent senders that need
-// a new one wait for a single exchange.
-type tokenCache struct {
-	mu       sync.Mutex
-	token    string
-	expires  time.Time
-	inflight *exchange
-}
-
-type exchange struct {
-	done  chan struct{}
-	token string
-	err   *authError
-}
 
 // authError is a failed token exchange: a refusal by the token endpoint
 // (final: the key file is wrong) or a transport or server error (retryable).
@@ -43,6 +27,8 @@ type authError struct {
 	reason    string
 }
 
+func (e *authError) Error() string { return e.code + ": " + e.reason }
+
 func (e *authError) result(token string) push.Result {
 	r := push.Result{Token: token, Kind: push.Rejected, Code: e.code, Reason: "OAuth token: " + e.reason}
 	if e.retryable {
@@ -51,42 +37,28 @@ func (e *authError) result(token string) push.Result {
 	return r
 }
 
-// get returns a token that is good for at least refreshAhead. stale is a
-// token the vendor just refused (401): it is replaced even if it has not
-// expired, unless another sender has replaced it already.
-func (tc *tokenCache) get(ctx context.Context, c *Client, stale string) (string, *authError) {
-	tc.mu.Lock()
-	if tc.token != "" && tc.token != stale && c.now().Add(refreshAhead).Before(tc.expires) {
-		t := tc.token
-		tc.mu.Unlock()
-		return t, nil
-	}
-	x := tc.inflight
-	if x == nil {
-		x = &exchange{done: make(chan struct{})}
-		tc.inflight = x
-		tc.mu.Unlock()
-		// The exchange outlives the caller that started it: others wait on it.
-		xctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.timeout)
-		token, expires, err := c.fetchToken(xctx)
-		cancel()
-		tc.mu.Lock()
-		if err == nil {
-			tc.token, tc.expires = token, expires
+// accessToken returns a token that is good for at least refreshAhead. stale
+// is a token the vendor just refused (401): it is replaced even if it has not
+// expired, unless another sender has replaced it already. Concurrent senders
+// that need a new one wait for a single exchange (push.TokenCache).
+func (c *Client) accessToken(ctx context.Context, stale string) (string, *authError) {
+	tok, err := c.tokens.Get(ctx, c.now(), stale, func(ctx context.Context) (string, time.Time, error) {
+		xctx, cancel := context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+		token, expires, aerr := c.fetchToken(xctx)
+		if aerr != nil {
+			return "", time.Time{}, aerr
 		}
-		x.token, x.err = token, err
-		tc.inflight = nil
-		close(x.done)
-		tc.mu.Unlock()
-		return token, err
+		return token, expires.Add(-refreshAhead), nil
+	})
+	if err == nil {
+		return tok, nil
 	}
-	tc.mu.Unlock()
-	select {
-	case <-x.done:
-		return x.token, x.err
-	case <-ctx.Done():
-		return "", &authError{retryable: true, code: "transport", reason: ctx.Err().Error()}
+	if aerr, ok := err.(*authError); ok {
+		return "", aerr
 	}
+	// The caller's context ended while it waited for another's exchange.
+	return "", &authError{retryable: true, code: "transport", reason: err.Error()}
 }
 
 // fetchToken signs a JWT with the service account's key and exchanges it

@@ -65,7 +65,7 @@ type Client struct {
 	now      func() time.Time
 	timeout  time.Duration
 	workers  int
-	tokens   tokenCache
+	tokens   push.TokenCache
 }
 
 // keyFile is the part of a service-account key file the client needs.
@@ -182,7 +182,7 @@ func (c *Client) Send(ctx context.Context, p push.Push, tokens []string) []push.
 		return nil
 	}
 	results := make([]push.Result, len(tokens))
-	bearer, aerr := c.tokens.get(ctx, c, "")
+	bearer, aerr := c.accessToken(ctx, "")
 	if aerr != nil {
 		for i, t := range tokens {
 			results[i] = aerr.result(t)
@@ -227,7 +227,7 @@ func (c *Client) sendOne(ctx context.Context, msg *message, token, bearer string
 	}
 	a := c.post(ctx, body, bearer)
 	if a.status == http.StatusUnauthorized {
-		fresh, aerr := c.tokens.get(ctx, c, bearer)
+		fresh, aerr := c.accessToken(ctx, bearer)
 		if aerr != nil {
 			return aerr.result(token)
 		}

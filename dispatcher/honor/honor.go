@@ -40,7 +40,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pushsim/pushsim/dispatcher/push"
@@ -95,16 +94,7 @@ type Client struct {
 	now      func() time.Time
 	timeout  time.Duration
 
-	mu        sync.Mutex
-	access    string
-	refreshAt time.Time
-	inflight  *refresh
-}
-
-type refresh struct {
-	done  chan struct{}
-	token string
-	err   error
+	tokens push.TokenCache // the access token, one fetch shared by concurrent senders
 }
 
 // New builds a client for an Honor certificate.

@@ -17,39 +17,15 @@ import (
 
 // accessToken returns a cached access token, or fetches one. stale is a
 // token the push server just refused: it is replaced even if it looks
-// valid. Concurrent callers share one token request.
+// valid. Concurrent callers share one token request (push.TokenCache).
 func (c *Client) accessToken(ctx context.Context, stale string) (string, error) {
-	c.mu.Lock()
-	if c.access != "" && c.access != stale && c.now().Before(c.refreshAt) {
-		t := c.access
-		c.mu.Unlock()
-		return t, nil
-	}
-	if r := c.inflight; r != nil {
-		c.mu.Unlock()
-		select {
-		case <-r.done:
-			return r.token, r.err
-		case <-ctx.Done():
-			return "", ctx.Err()
+	return c.tokens.Get(ctx, c.now(), stale, func(ctx context.Context) (string, time.Time, error) {
+		tok, lifetime, err := c.fetchToken(ctx)
+		if err != nil {
+			return "", time.Time{}, err
 		}
-	}
-	r := &refresh{done: make(chan struct{})}
-	c.inflight = r
-	c.mu.Unlock()
-
-	// The request must not die with the first caller's context: others wait on it.
-	tok, lifetime, err := c.fetchToken(context.WithoutCancel(ctx))
-	c.mu.Lock()
-	if err == nil {
-		ahead := min(refreshAhead, lifetime/10)
-		c.access, c.refreshAt = tok, c.now().Add(lifetime-ahead)
-	}
-	c.inflight = nil
-	c.mu.Unlock()
-	r.token, r.err = tok, err
-	close(r.done)
-	return tok, err
+		return tok, c.now().Add(lifetime - min(refreshAhead, lifetime/10)), nil
+	})
 }
 
 // tokenError is a refusal or failure of the token endpoint.

@@ -29,7 +29,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pushsim/pushsim/dispatcher/push"
@@ -77,16 +76,7 @@ type Client struct {
 	now      func() time.Time
 	timeout  time.Duration
 
-	mu        sync.Mutex
-	access    string
-	refreshAt time.Time
-	inflight  *refresh // the one token request running now, shared by every caller
-}
-
-type refresh struct {
-	done  chan struct{}
-	token string
-	err   error
+	tokens push.TokenCache // the access token, one fetch shared by concurrent senders
 }
 
 // New builds a client for a Huawei certificate: AppID is the OAuth

@@ -104,32 +104,7 @@ func authorize(req *http.Request, app *world.App, hc *http.Client, now time.Time
 // honorToken gets an access token with the app's Client ID (App.Key) and
 // Client Secret at Honor's POST /auth/token (under the same prefix as req).
 func honorToken(req *http.Request, app *world.App, hc *http.Client) (string, error) {
-	u := *req.URL
-	u.RawPath, u.RawQuery = "", ""
-	if i := strings.Index(u.Path, "/api/v1/"); i >= 0 {
-		u.Path = u.Path[:i] + "/auth/token"
-	} else {
-		u.Path = "/" + app.Vendor + "/auth/token"
-	}
-	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {app.Key}, "client_secret": {app.Secret}}
-	areq, err := http.NewRequestWithContext(req.Context(), http.MethodPost, u.String(), strings.NewReader(form.Encode()))
-	if err != nil {
-		return "", fmt.Errorf("auth: honor: %w", err)
-	}
-	areq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := hc.Do(areq)
-	if err != nil {
-		return "", fmt.Errorf("auth: honor: %w", err)
-	}
-	defer resp.Body.Close()
-	var a struct {
-		AccessToken string `json:"access_token"`
-		Error       string `json:"error"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || a.AccessToken == "" {
-		return "", fmt.Errorf("auth: honor /auth/token answered HTTP %d, error %q (%v)", resp.StatusCode, a.Error, err)
-	}
-	return a.AccessToken, nil
+	return clientCredentialsToken(req, hc, app.Vendor, "/api/v1/", "/auth/token", app.Key, app.Secret, "error")
 }
 
 // oppoToken signs in at OPPO's POST /server/v1/auth (under the same prefix
@@ -279,32 +254,39 @@ func vivoToken(req *http.Request, app *world.App, hc *http.Client, now time.Time
 // huaweiToken gets an access token with the app's client credentials at
 // Huawei's POST /oauth2/v3/token (under the same prefix as req).
 func huaweiToken(req *http.Request, app *world.App, hc *http.Client) (string, error) {
+	return clientCredentialsToken(req, hc, app.Vendor, "/v1/", "/oauth2/v3/token", app.ID, app.Secret, "sub_error")
+}
+
+// clientCredentialsToken does an OAuth client_credentials grant at
+// tokenPath, under the same prefix as req (the part of its path before
+// sendMarker, else /<vendor>), and returns the access_token. errField is the
+// answer's field that explains a refusal (Honor's error, Huawei's sub_error).
+func clientCredentialsToken(req *http.Request, hc *http.Client, vendor, sendMarker, tokenPath, clientID, secret, errField string) (string, error) {
 	u := *req.URL
 	u.RawPath, u.RawQuery = "", ""
-	if i := strings.Index(u.Path, "/v1/"); i >= 0 {
-		u.Path = u.Path[:i] + "/oauth2/v3/token"
+	if i := strings.Index(u.Path, sendMarker); i >= 0 {
+		u.Path = u.Path[:i] + tokenPath
 	} else {
-		u.Path = "/" + app.Vendor + "/oauth2/v3/token"
+		u.Path = "/" + vendor + tokenPath
 	}
-	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {app.ID}, "client_secret": {app.Secret}}
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret}}
 	areq, err := http.NewRequestWithContext(req.Context(), http.MethodPost, u.String(), strings.NewReader(form.Encode()))
 	if err != nil {
-		return "", fmt.Errorf("auth: huawei: %w", err)
+		return "", fmt.Errorf("auth: %s: %w", vendor, err)
 	}
 	areq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := hc.Do(areq)
 	if err != nil {
-		return "", fmt.Errorf("auth: huawei: %w", err)
+		return "", fmt.Errorf("auth: %s: %w", vendor, err)
 	}
 	defer resp.Body.Close()
-	var a struct {
-		AccessToken string `json:"access_token"`
-		SubError    any    `json:"sub_error"`
+	var a map[string]any
+	err = json.NewDecoder(resp.Body).Decode(&a)
+	token, _ := a["access_token"].(string)
+	if err != nil || token == "" {
+		return "", fmt.Errorf("auth: %s %s answered HTTP %d, %s %q (%v)", vendor, tokenPath, resp.StatusCode, errField, fmt.Sprint(a[errField]), err)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || a.AccessToken == "" {
-		return "", fmt.Errorf("auth: huawei /oauth2/v3/token answered HTTP %d, sub_error %v (%v)", resp.StatusCode, a.SubError, err)
-	}
-	return a.AccessToken, nil
+	return token, nil
 }
 
 // vendorCode extracts the vendor's result code from an answer's JSON, as

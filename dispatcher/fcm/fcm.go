@@ -84,6 +84,7 @@ type keyFile struct {
 // Google's, else cert.BaseURL + "/token" when a base URL is set, else
 // Google's.
 func New(cert push.Certificate, opt push.Options) (push.Client, error) {
+	opt = opt.WithDefaults(defaultTimeout)
 	if cert.ServiceAccount == "" {
 		return nil, errors.New("fcm: certificate has no service_account")
 	}
@@ -121,15 +122,6 @@ func New(cert push.Certificate, opt push.Options) (push.Client, error) {
 		now:      opt.Now,
 		timeout:  opt.Timeout,
 		workers:  defaultConcurrency,
-	}
-	if c.hc == nil {
-		c.hc = http.DefaultClient
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	if c.timeout <= 0 {
-		c.timeout = defaultTimeout
 	}
 	if n, err := strconv.Atoi(cert.Settings["concurrency"]); err == nil && n > 0 {
 		c.workers = n

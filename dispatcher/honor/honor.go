@@ -99,6 +99,7 @@ type Client struct {
 
 // New builds a client for an Honor certificate.
 func New(cert push.Certificate, opt push.Options) (push.Client, error) {
+	opt = opt.WithDefaults(defaultTimeout)
 	switch {
 	case cert.AppID == "":
 		return nil, errors.New("honor: certificate has no app_id (the App ID)")
@@ -134,15 +135,6 @@ func New(cert push.Certificate, opt push.Options) (push.Client, error) {
 		hc:       opt.HTTPClient,
 		now:      opt.Now,
 		timeout:  opt.Timeout,
-	}
-	if c.hc == nil {
-		c.hc = http.DefaultClient
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	if c.timeout <= 0 {
-		c.timeout = defaultTimeout
 	}
 	return c, nil
 }

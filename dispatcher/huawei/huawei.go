@@ -82,6 +82,7 @@ type Client struct {
 // New builds a client for a Huawei certificate: AppID is the OAuth
 // client_id (= the appId in the send URL), AppSecret the client secret.
 func New(cert push.Certificate, opt push.Options) (push.Client, error) {
+	opt = opt.WithDefaults(defaultTimeout)
 	if cert.Settings[SettingAPI] == "v3" { // HarmonyOS NEXT (v3.go)
 		return newV3(cert, opt)
 	}
@@ -114,15 +115,6 @@ func New(cert push.Certificate, opt push.Options) (push.Client, error) {
 		hc:       opt.HTTPClient,
 		now:      opt.Now,
 		timeout:  opt.Timeout,
-	}
-	if c.hc == nil {
-		c.hc = http.DefaultClient
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	if c.timeout <= 0 {
-		c.timeout = defaultTimeout
 	}
 	return c, nil
 }

@@ -125,6 +125,7 @@ type V3Client struct {
 }
 
 func newV3(cert push.Certificate, opt push.Options) (push.Client, error) {
+	opt = opt.WithDefaults(defaultTimeout)
 	if cert.ServiceAccount == "" {
 		return nil, errors.New("huawei v3: certificate has no service_account")
 	}
@@ -145,15 +146,6 @@ func newV3(cert push.Certificate, opt push.Options) (push.Client, error) {
 	}
 	c := &V3Client{cert: cert, acc: acc, sendURL: base + "/v3/" + url.PathEscape(project) + "/messages:send",
 		hc: opt.HTTPClient, now: opt.Now, timeout: opt.Timeout}
-	if c.hc == nil {
-		c.hc = http.DefaultClient
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	if c.timeout <= 0 {
-		c.timeout = defaultTimeout
-	}
 	return c, nil
 }
 

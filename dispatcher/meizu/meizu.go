@@ -111,6 +111,7 @@ type Client struct {
 // New builds a client for a Meizu certificate, which must carry the app's
 // appId and AppSecret.
 func New(cert push.Certificate, opt push.Options) (push.Client, error) {
+	opt = opt.WithDefaults(defaultTimeout)
 	if cert.AppID == "" {
 		return nil, errors.New("meizu: certificate has no app_id")
 	}
@@ -125,15 +126,6 @@ func New(cert push.Certificate, opt push.Options) (push.Client, error) {
 		return nil, fmt.Errorf("meizu: base_url %q is not an absolute URL", cert.BaseURL)
 	}
 	c := &Client{cert: cert, base: base, hc: opt.HTTPClient, now: opt.Now, timeout: opt.Timeout}
-	if c.hc == nil {
-		c.hc = http.DefaultClient
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	if c.timeout <= 0 {
-		c.timeout = defaultTimeout
-	}
 	return c, nil
 }
 

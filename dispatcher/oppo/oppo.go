@@ -66,6 +66,7 @@ type Client struct {
 // New builds a client for an OPPO certificate, which must carry AppKey and
 // MasterSecret. BaseURL "" means OPPO's real host; AuthURL "" means BaseURL.
 func New(cert push.Certificate, opt push.Options) (push.Client, error) {
+	opt = opt.WithDefaults(defaultTimeout)
 	if cert.AppKey == "" {
 		return nil, errors.New("oppo: certificate has no app_key")
 	}
@@ -86,15 +87,6 @@ func New(cert push.Certificate, opt push.Options) (push.Client, error) {
 		}
 	}
 	c := &Client{cert: cert, base: base, authBase: authBase, hc: opt.HTTPClient, now: opt.Now, timeout: opt.Timeout}
-	if c.hc == nil {
-		c.hc = http.DefaultClient
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	if c.timeout <= 0 {
-		c.timeout = defaultTimeout
-	}
 	return c, nil
 }
 

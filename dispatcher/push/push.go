@@ -141,3 +141,18 @@ type Options struct {
 // NewClient builds a vendor client from a certificate; each dispatcher/<vendor>
 // package exports one as New.
 type NewClient func(cert Certificate, opt Options) (Client, error)
+
+// WithDefaults fills what the caller left unset: http.DefaultClient, the
+// wall clock, and timeout for each vendor call.
+func (o Options) WithDefaults(timeout time.Duration) Options {
+	if o.HTTPClient == nil {
+		o.HTTPClient = http.DefaultClient
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = timeout
+	}
+	return o
+}

@@ -122,6 +122,7 @@ type Client struct {
 // New builds a client for a vivo certificate: AppID, AppKey and AppSecret
 // are required.
 func New(cert push.Certificate, opt push.Options) (push.Client, error) {
+	opt = opt.WithDefaults(defaultTimeout)
 	switch {
 	case cert.AppID == "":
 		return nil, errors.New("vivo: certificate has no app_id")
@@ -157,15 +158,6 @@ func New(cert push.Certificate, opt push.Options) (push.Client, error) {
 			return nil, fmt.Errorf("vivo: settings.token_refresh %q: not a positive duration", s)
 		}
 		c.refresh = min(d, tokenLife-time.Minute)
-	}
-	if c.hc == nil {
-		c.hc = http.DefaultClient
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	if c.timeout <= 0 {
-		c.timeout = defaultTimeout
 	}
 	return c, nil
 }

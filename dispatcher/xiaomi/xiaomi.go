@@ -77,6 +77,7 @@ type Client struct {
 // the app's AppSecret (sent as Authorization: key=...) and its package name
 // (restricted_package_name).
 func New(cert push.Certificate, opt push.Options) (push.Client, error) {
+	opt = opt.WithDefaults(defaultTimeout)
 	if cert.AppSecret == "" {
 		return nil, errors.New("xiaomi: certificate has no app_secret")
 	}
@@ -97,15 +98,6 @@ func New(cert push.Certificate, opt push.Options) (push.Client, error) {
 		hc:      opt.HTTPClient,
 		now:     opt.Now,
 		timeout: opt.Timeout,
-	}
-	if c.hc == nil {
-		c.hc = http.DefaultClient
-	}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	if c.timeout <= 0 {
-		c.timeout = defaultTimeout
 	}
 	return c, nil
 }

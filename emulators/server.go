@@ -1,16 +1,12 @@
 package emulators
 
 import (
-	"bytes"
-	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"sort"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -182,72 +178,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // emulators in memory, whatever its host: real vendor hosts are routed by
 // name, anything else by path.
 func (s *Server) Transport() http.RoundTripper { return roundTripper{s} }
-
-type roundTripper struct{ s *Server }
-
-func (rt roundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
-	// A RoundTripper must not change the caller's request, and handlers
-	// expect what net/http's server gives them: a non-nil body, a Host,
-	// a RequestURI.
-	in := r.Clone(r.Context())
-	if in.Host == "" {
-		in.Host = r.URL.Host
-	}
-	if in.Body == nil {
-		in.Body = http.NoBody
-	}
-	if in.URL.Path == "" {
-		in.URL.Path = "/"
-	}
-	if in.RequestURI == "" {
-		in.RequestURI = r.URL.RequestURI()
-	}
-	rec := httptest.NewRecorder()
-	aborted, err := rt.serve(rec, in)
-	if r.Body != nil {
-		r.Body.Close()
-	}
-	if err != nil {
-		return nil, err
-	}
-	resp := rec.Result()
-	resp.Request = r
-	if aborted {
-		// An answer cut off mid-body (an injected fault): the reader sees
-		// what was sent, then the connection's end.
-		resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(rec.Body.Bytes()), errReader{io.ErrUnexpectedEOF}))
-	}
-	return resp, nil
-}
-
-// serve runs the handler as net/http's server would, where an aborted
-// handler (http.ErrAbortHandler, an injected reset or hang) closes the
-// connection: with nothing written that is an error for the client.
-func (rt roundTripper) serve(rec *httptest.ResponseRecorder, in *http.Request) (aborted bool, err error) {
-	defer func() {
-		switch p := recover().(type) {
-		case nil:
-		case faults.Abort:
-			err = p.Err
-		case error:
-			if p != http.ErrAbortHandler {
-				panic(p)
-			}
-			if rec.Body.Len() == 0 {
-				err = fmt.Errorf("pushsim: connection reset by the vendor (injected fault): %w", syscall.ECONNRESET)
-			}
-			aborted = true
-		default:
-			panic(p)
-		}
-	}()
-	rt.s.ServeHTTP(rec, in)
-	return false, nil
-}
-
-type errReader struct{ err error }
-
-func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // Client returns an *http.Client whose every request reaches the emulators
 // in memory, so vendor clients work unchanged with their real host names.

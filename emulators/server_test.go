@@ -172,6 +172,36 @@ var _ = Describe("Server", func() {
 			Expect(req.Host).To(BeEmpty(), "the caller's request is not changed")
 			Expect(req.URL.Path).To(BeEmpty(), "the caller's request is not changed")
 		})
+		It("answers as net/http's server would: status, sniffed type, length, headers", func() {
+			ui := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				switch r.URL.Path {
+				case "/teapot":
+					w.Header().Set("X-Kind", "teapot")
+					w.WriteHeader(http.StatusTeapot)
+					w.WriteHeader(http.StatusOK) // too late: ignored
+					io.WriteString(w, "<html>short and stout</html>")
+				default:
+					w.Header().Set("Content-Type", "application/json")
+					io.WriteString(w, `{"ok":true}`)
+				}
+			})
+			s = emulators.New(emulators.Options{Vendors: []func(*world.World) world.Vendor{newEcho}, UI: ui})
+			resp, err := s.Client().Get(s.URL() + "/teapot")
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp.StatusCode).To(Equal(http.StatusTeapot))
+			Expect(resp.Status).To(Equal("418 I'm a teapot"))
+			Expect(resp.Header.Get("X-Kind")).To(Equal("teapot"))
+			Expect(resp.Header.Get("Content-Type")).To(HavePrefix("text/html"))
+			Expect(resp.ContentLength).To(BeEquivalentTo(len("<html>short and stout</html>")))
+			b, err := io.ReadAll(resp.Body)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(string(b)).To(Equal("<html>short and stout</html>"))
+			Expect(resp.Request.URL.String()).To(Equal(s.URL() + "/teapot"))
+			resp, err = s.Client().Get(s.URL() + "/json")
+			Expect(err).NotTo(HaveOccurred())
+			Expect(resp.StatusCode).To(Equal(http.StatusOK))
+			Expect(resp.Header.Get("Content-Type")).To(Equal("application/json"))
+		})
 	})
 
 	Describe("Intercept", func() {

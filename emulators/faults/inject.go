@@ -328,8 +328,13 @@ func (in *Injector) answer(v world.Vendor, code string, r *http.Request) (int, h
 	return status, http.Header{"Content-Type": {"application/json"}}, b
 }
 
+// InMemoryWriter marks the response writer of an in-memory transport
+// (emulators.Server.Client): no connection waits there, so a hang on a
+// virtual clock ends at once in the client's timeout (Abort).
+type InMemoryWriter interface{ InMemory() }
+
 // Abort is what the injector panics with, in memory only (w is an
-// *httptest.ResponseRecorder), for a request that gets no answer at all:
+// InMemoryWriter or an *httptest.ResponseRecorder), for a request that gets no answer at all:
 // the in-memory transport returns Err instead of a response.
 type Abort struct{ Err error }
 
@@ -346,8 +351,11 @@ func (timeoutError) Temporary() bool { return true }
 func (timeoutError) Unwrap() error   { return context.DeadlineExceeded }
 
 func inMemory(w http.ResponseWriter) bool {
-	_, ok := w.(*httptest.ResponseRecorder)
-	return ok
+	switch w.(type) {
+	case InMemoryWriter, *httptest.ResponseRecorder:
+		return true
+	}
+	return false
 }
 
 func (in *Injector) virtual() bool {

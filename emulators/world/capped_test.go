@@ -48,7 +48,11 @@ func TestLedgerRing(t *testing.T) {
 	for _, limit := range []int{-1, 1, 2, 3, 7, 100} {
 		w := New(Options{LedgerCap: limit})
 		for n := 1; n <= 300; n++ {
-			w.Record(Entry{Kind: KindRequest, Vendor: "v"})
+			vendor := "v"
+			if n%3 == 0 {
+				vendor = "w"
+			}
+			w.Record(Entry{Kind: KindRequest, Vendor: vendor})
 			want := n
 			if limit > 0 {
 				want = min(n, limit)
@@ -70,6 +74,23 @@ func TestLedgerRing(t *testing.T) {
 			}
 			if s := w.Ledger(Filter{Limit: 1}); len(s) != 1 || s[0].Seq != uint64(n) {
 				t.Fatalf("cap %d after %d: limit 1 gives %v", limit, n, s)
+			}
+			// The newest two of vendor w (every third entry), oldest first,
+			// among what the ring still holds.
+			var wantW []uint64
+			for seq := n - n%3; seq >= max(1, n-want+1) && len(wantW) < 2; seq -= 3 {
+				if seq > 0 {
+					wantW = append([]uint64{uint64(seq)}, wantW...)
+				}
+			}
+			s := w.Ledger(Filter{Vendor: "w", Limit: 2})
+			if len(s) != len(wantW) {
+				t.Fatalf("cap %d after %d: vendor w limit 2 gives %d entries, want seqs %v", limit, n, len(s), wantW)
+			}
+			for i := range s {
+				if s[i].Seq != wantW[i] {
+					t.Fatalf("cap %d after %d: vendor w limit 2 gives seqs %v, want %v", limit, n, s, wantW)
+				}
 			}
 		}
 	}

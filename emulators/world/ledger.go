@@ -114,17 +114,27 @@ func (w *World) Record(e Entry) uint64 {
 func (w *World) Ledger(f Filter) []Entry {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
+	// Walk newest first: a Limit or a Since ends the walk early, so "the
+	// newest entry" or "what came after seq" costs what it returns, not a
+	// copy of the whole ledger.
 	var out []Entry
 	older, newer := w.ledger.ordered()
-	for _, entries := range [2][]Entry{older, newer} {
-		for i := range entries {
-			if f.match(&entries[i]) {
-				out = append(out, entries[i])
+	runs := [2][]Entry{newer, older}
+walk:
+	for _, entries := range runs {
+		for i := len(entries) - 1; i >= 0; i-- {
+			e := &entries[i]
+			if e.Seq <= f.Since {
+				break walk
+			}
+			if f.match(e) {
+				out = append(out, *e)
+				if f.Limit > 0 && len(out) == f.Limit {
+					break walk
+				}
 			}
 		}
 	}
-	if f.Limit > 0 && len(out) > f.Limit {
-		out = out[len(out)-f.Limit:]
-	}
+	slices.Reverse(out)
 	return out
 }

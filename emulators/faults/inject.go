@@ -153,16 +153,26 @@ func readAhead(r *http.Request) (body []byte, whole bool) {
 		r.Body = readCloser{io.MultiReader(bytes.NewReader(buf), orig), orig}
 		return buf, false
 	}
-	b := &bodyReader{orig: orig}
+	b := &bodyReader{orig: orig, buf: buf}
 	b.Reset(buf)
 	r.Body = b
 	return buf, true
 }
 
-// bodyReader is the read-ahead body handed to the vendor (one allocation).
+// bodyReader is the read-ahead body handed to the vendor (one allocation);
+// world.ReadBody takes its bytes without copying them again.
 type bodyReader struct {
 	bytes.Reader
+	buf  []byte
 	orig io.Closer
+}
+
+var _ world.Preread = (*bodyReader)(nil)
+
+func (b *bodyReader) Unread() []byte {
+	rest := b.buf[len(b.buf)-b.Len():]
+	_, _ = b.Seek(0, io.SeekEnd)
+	return rest
 }
 
 func (b *bodyReader) Close() error { return b.orig.Close() }

@@ -2,7 +2,6 @@ package fcm
 
 import (
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -63,7 +62,7 @@ func (e *Emulator) sendOne(w http.ResponseWriter, r *http.Request, now time.Time
 	}
 
 	limit := app.Quota("max_body_bytes", defMaxBody)
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, int64(limit)))
+	body, err := world.ReadBody(r, limit, nil)
 	entry.Body = clip(body)
 	if err != nil {
 		var tooBig *http.MaxBytesError

@@ -25,7 +25,6 @@ package oppo
 
 import (
 	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -412,9 +411,10 @@ func parseForm(rw http.ResponseWriter, r *http.Request) (code int, rule, reason 
 	return 0, "", ""
 }
 
-// readForm is r.ParseForm, with a form body of declared length read into a
-// buffer of that size: ParseForm's io.ReadAll starts at 512 bytes and
-// copies a megabyte unicast_batch about a dozen times as it grows. The
+// readForm is r.ParseForm, with a form body of declared length read by
+// world.ReadBody (a buffer of that size, or the fault injector's without a
+// copy): ParseForm's io.ReadAll starts at 512 bytes and copies a megabyte
+// unicast_batch about a dozen times as it grows. The
 // values and errors are ParseForm's (it still merges the URL's query, and
 // handles every other request itself).
 func readForm(r *http.Request) error {
@@ -425,21 +425,7 @@ func readForm(r *http.Request) error {
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
 		return r.ParseForm()
 	}
-	b := make([]byte, 0, r.ContentLength+1) // +1: EOF without growing
-	var err error
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, e := r.Body.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if e != nil {
-			if e != io.EOF {
-				err = e
-			}
-			break
-		}
-	}
+	b, err := world.ReadBody(r, maxBody, nil)
 	if err != nil {
 		// ParseForm keeps an empty PostForm and the URL's query.
 		r.PostForm = url.Values{}

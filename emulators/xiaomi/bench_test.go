@@ -182,7 +182,7 @@ func ownBare() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		buf := getBuf()
 		defer putBuf(buf)
-		*buf, _ = readAll(r.Body, *buf, defMaxBody)
+		*buf, _ = world.ReadBody(r, defMaxBody, (*buf)[:0])
 		f := formPool.Get().(*form)
 		f.reset()
 		if err := decode(*buf, "registration_id", f); err != nil || len(f.targets) != 1 {

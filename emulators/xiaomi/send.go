@@ -2,7 +2,6 @@ package xiaomi
 
 import (
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -156,14 +155,10 @@ func (c *call) read(w http.ResponseWriter, r *http.Request) rejection {
 	}
 	buf := getBuf()
 	defer putBuf(buf)
-	var err error
-	if body := r.Body; body != nil {
-		if r.ContentLength < 0 {
-			// Unknown length (chunked): MaxBytesReader also tells the
-			// server to close the connection once the limit is hit.
-			body = http.MaxBytesReader(w, body, int64(limit))
-		}
-		*buf, err = readAll(body, *buf, limit)
+	_, preread := r.Body.(world.Preread)
+	body, err := world.ReadBody(r, limit, (*buf)[:0])
+	if !preread {
+		*buf = body // read into the pooled buffer (maybe grown): back to the pool
 	}
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
@@ -171,7 +166,7 @@ func (c *call) read(w http.ResponseWriter, r *http.Request) rejection {
 		}
 		return rejection{codeParameter, "Failed to read the request body.", ruleEncoding}
 	}
-	c.entry.Body = string(truncateBytes(*buf, ledgerBodyMax))
+	c.entry.Body = string(truncateBytes(body, ledgerBodyMax))
 
 	c.f = formPool.Get().(*form)
 	c.f.reset()
@@ -184,7 +179,7 @@ func (c *call) read(w http.ResponseWriter, r *http.Request) rejection {
 			return decodeRejection(err)
 		}
 	}
-	if err := decode(*buf, targetKey, c.f); err != nil {
+	if err := decode(body, targetKey, c.f); err != nil {
 		return decodeRejection(err)
 	}
 	return rejection{}
@@ -202,31 +197,6 @@ func decodeRejection(err error) rejection {
 
 func tooLong(limit int) rejection {
 	return rejection{codeRequestTooLong, "Request body too long, limit: " + itoa(limit) + " bytes.", ruleBodySize}
-}
-
-// readAll reads r into b, failing with *http.MaxBytesError past limit bytes
-// (a Content-Length is trusted by net/http's server, not by in-process
-// callers, so the limit is enforced here either way).
-func readAll(r io.Reader, b []byte, limit int) ([]byte, error) {
-	for {
-		if len(b) > limit {
-			return b, &http.MaxBytesError{Limit: int64(limit)}
-		}
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			if len(b) > limit {
-				return b, &http.MaxBytesError{Limit: int64(limit)}
-			}
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-	}
 }
 
 func (c *call) validate() rejection {

@@ -87,37 +87,3 @@ func FuzzToken(f *testing.F) {
 		}
 	})
 }
-
-// FuzzExtras: whenever the fast path reads data, it reads what
-// encoding/json reads (string values as strings, others as their text).
-func FuzzExtras(f *testing.F) {
-	for _, s := range []string{`{"ext":"{\"chatId\":42}","k":"v"}`, `{"a":1,"b":true,"c":null,"d":-0.5e3}`, `{}`, ` {"a" : "b" } `,
-		`{"a":"\u00e9"}`, `{"a":{"b":1}}`, `{"a":01}`, `{"a":"x\/y\n"}`, `{"a":"b",}`, `{"a":1 2}`} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if len(s) < 2 || s[0] != '{' {
-			return
-		}
-		fast, ok := honor.FlatExtras(s)
-		if !ok {
-			return
-		}
-		var raw map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(s), &raw); err != nil {
-			t.Fatalf("fast path read %q, encoding/json refuses it: %v", s, err)
-		}
-		if len(raw) != len(fast) {
-			t.Fatalf("%q: fast %v, json %v", s, fast, raw)
-		}
-		for k, v := range raw {
-			want := string(v)
-			if len(v) > 0 && v[0] == '"' {
-				_ = json.Unmarshal(v, &want)
-			}
-			if fast[k] != want {
-				t.Fatalf("%q: key %q fast %q, json %q", s, k, fast[k], want)
-			}
-		}
-	})
-}

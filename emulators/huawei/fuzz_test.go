@@ -8,8 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/pushsim/pushsim/emulators/huawei"
 )
 
 var codePattern = regexp.MustCompile(`^\d{8}$`)
@@ -88,42 +86,6 @@ func FuzzToken(f *testing.F) {
 		default:
 			if r["error"] != 1101.0 {
 				t.Fatalf("bad error: %v", r)
-			}
-		}
-	})
-}
-
-// FuzzExtras checks the fast path for data extras against encoding/json:
-// whatever it accepts, it must read exactly as the slow path would.
-func FuzzExtras(f *testing.F) {
-	for _, s := range []string{`{"a":"b"}`, `{"ext":"{\"x\":1}","n":-1.5e+3,"t":true,"z":null}`, `{}`, ` { "a" : "\n\t\/" } `,
-		`{"a":01}`, `{"a":"\u00e9"}`, `{"a":{"b":1}}`, `{"a":"b",}`, `{"a":"b"}x`, "{\"a\":\"\xff\"}", `{"a":1,"a":2}`} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		fast, ok := huawei.FlatExtras(s)
-		if !ok {
-			return
-		}
-		var raw map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(s), &raw); err != nil {
-			t.Fatalf("fast path accepted invalid JSON %q", s)
-		}
-		slow := map[string]string{}
-		for k, v := range raw {
-			var str string
-			if len(v) > 0 && v[0] == '"' && json.Unmarshal(v, &str) == nil {
-				slow[k] = str
-			} else {
-				slow[k] = string(v)
-			}
-		}
-		if len(fast) != len(slow) {
-			t.Fatalf("%q: fast %v, slow %v", s, fast, slow)
-		}
-		for k, v := range slow {
-			if fast[k] != v {
-				t.Fatalf("%q: key %q fast %q slow %q", s, k, fast[k], v)
 			}
 		}
 	})

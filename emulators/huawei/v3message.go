@@ -174,7 +174,7 @@ func planV3(app *world.App, pushType int, req *v3Request) (v3Plan, *problem) {
 		n.Click = v3ClickOf(nn.ClickAction)
 		if nn.ClickAction != nil && len(nn.ClickAction.Data) > 0 && string(nn.ClickAction.Data) != "null" {
 			n.Payload = string(nn.ClickAction.Data)
-			n.Extras = extrasOf(n.Payload)
+			n.Extras = world.ExtrasOf(n.Payload)
 			n.Click.Extras = n.Extras
 		}
 		if pl.service {
@@ -211,7 +211,7 @@ func planV3(app *world.App, pushType int, req *v3Request) (v3Plan, *problem) {
 			return pl, illegal("payload.extraData is required for push-type %d", pushType)
 		}
 		n.Payload, n.PassThrough = *p.ExtraData, true
-		n.Extras = extrasOf(n.Payload)
+		n.Extras = world.ExtrasOf(n.Payload)
 		if pushType == pushVoIP {
 			pl.needs = PrivVoIPCall
 			pl.rule, pl.reason = RuleV3VoIP, "in-app call message (push-type 10): extraData to the app's call screen, no notification"
@@ -232,7 +232,7 @@ func planV3(app *world.App, pushType int, req *v3Request) (v3Plan, *problem) {
 			return pl, illegal("formData must be an object")
 		}
 		n.Payload, n.PassThrough = string(p.FormData), true
-		n.Extras = extrasOf(n.Payload)
+		n.Extras = world.ExtrasOf(n.Payload)
 		pl.rule, pl.reason = RuleV3Widget, fmt.Sprintf("widget update (push-type 1) of form %d, handed to the widget; nothing shown", *p.FormID)
 	case pushLiveView:
 		var p liveViewPayload

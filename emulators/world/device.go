@@ -185,6 +185,7 @@ func (w *World) RemoveDevice(idOrName string) error {
 	}
 	delete(w.phones, p.ID)
 	delete(w.byToken, tokenKey{p.Vendor, p.Token})
+	w.topics.forget(p)
 	w.order = slices.DeleteFunc(w.order, func(id string) bool { return id == p.ID })
 	defer w.notify(Event{Kind: "device", Device: p.ID})
 	return nil

@@ -28,6 +28,7 @@ type World struct {
 	nextDevice int
 	ledger     ledger
 	quotas     *Quotas
+	topics     topicTable // topic subscriptions (topics.go)
 
 	randMu sync.Mutex
 	rand   *rand.Rand
@@ -68,6 +69,7 @@ func (w *World) resetLocked() {
 	w.nextDevice = 0
 	w.ledger = ledger{cap: w.opts.LedgerCap}
 	w.quotas = newQuotas()
+	w.topics.reset()
 	w.rand = rand.New(rand.NewPCG(w.opts.Seed, w.opts.Seed^0x9e3779b97f4a7c15))
 	w.content.Store(nil)
 }

@@ -22,6 +22,10 @@
 //	POST   /_pushsim/faults                    GET, DELETE; GET|DELETE /_pushsim/faults/{id}
 //	                                           (added by package emulators/faults)
 //	GET    /_pushsim/content[/{vendor}]        PUT /_pushsim/content/{vendor} {"sensitive_words":[...]}
+//	GET    /_pushsim/devices/{id}/topics       PUT, DELETE /_pushsim/devices/{id}/topics/{topic}
+//	                                           (subscribe a phone to a topic as its app's SDK would)
+//	GET    /_pushsim/apps/{vendor}/{name}/topics
+//	GET    /_pushsim/apps/{vendor}/{name}/subscribers?topic=&topic=&op=UNION|INTERSECTION|EXCEPT
 package admin
 
 import (
@@ -111,6 +115,7 @@ func (a *API) routes() {
 	a.HandleFunc("GET", "/quotas", a.quotas)
 	a.HandleFunc("GET", "/events", a.events)
 	a.contentRoutes()
+	a.topicRoutes()
 }
 
 // HandleFunc adds a control-plane endpoint at Prefix+path (a gorilla/mux

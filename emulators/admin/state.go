@@ -231,6 +231,8 @@ func (a *API) index(w http.ResponseWriter, r *http.Request) {
 			"GET " + Prefix + "/clock", "POST " + Prefix + "/clock/advance",
 			"POST " + Prefix + "/reset", "GET " + Prefix + "/rules", "GET " + Prefix + "/quotas", "GET " + Prefix + "/events",
 			"GET|POST|DELETE " + Prefix + "/faults", "GET|DELETE " + Prefix + "/faults/{id}",
+			"GET " + Prefix + "/devices/{id}/topics", "PUT|DELETE " + Prefix + "/devices/{id}/topics/{topic}",
+			"GET " + Prefix + "/apps/{vendor}/{name}/topics", "GET " + Prefix + "/apps/{vendor}/{name}/subscribers?topic=&op=",
 		},
 	})
 }

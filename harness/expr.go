@@ -14,6 +14,9 @@ import (
 //	${chat.app_secret}     an app's console field (app_id, app_key, app_secret, package, vendor, name)
 //	${repeat(标, 50)}      a text repeated n times (quotes optional: repeat("a b", 3))
 //	${tokens(1001)}        n fresh, unregistered tokens of the step's vendor, comma-joined
+//	${response.value.taskId}  a value of the last `request` step's JSON answer (a dotted
+//	                       path, as in expect: response: json), for a call that needs an id
+//	                       the vendor handed out (Meizu's taskId, OPPO's message_id)
 //
 // "$$" is a literal "$".
 
@@ -21,6 +24,7 @@ import (
 type exprEnv interface {
 	field(name, field string) (string, error)
 	tokens(n int) (string, error)
+	response(path string) (string, error)
 }
 
 // expand replaces every ${...} in s.
@@ -84,6 +88,9 @@ func eval(e string, env exprEnv) (string, error) {
 			return env.tokens(n)
 		}
 		return "", fmt.Errorf("unknown function %q (want repeat or tokens)", fn)
+	}
+	if path, ok := strings.CutPrefix(e, "response."); ok && path != "" {
+		return env.response(path)
 	}
 	dot := strings.LastIndexByte(e, '.')
 	if dot <= 0 || dot == len(e)-1 {
@@ -151,3 +158,6 @@ func (n names) field(name, field string) (string, error) {
 }
 
 func (n names) tokens(int) (string, error) { return "x", nil }
+
+// response cannot be known before the run: any path is accepted.
+func (n names) response(string) (string, error) { return "x", nil }

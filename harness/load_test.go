@@ -157,6 +157,7 @@ func TestExpand(t *testing.T) {
 		{`${repeat("a,b", 2)}`, "a,ba,b", ""},
 		{"${alice-phone.token}", "x", ""},
 		{"${chat.app_secret}", "x", ""},
+		{"${response.value.taskId}", "x", ""},
 		{"${chat.colour}", "", `app "chat" has no field "colour"`},
 		{"${repeat(a)}", "", "repeat takes a text and a count"},
 		{"${tokens(0)}", "", "tokens count"},

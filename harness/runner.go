@@ -1090,6 +1090,23 @@ func (e *runEnv) tokens(n int) (string, error) {
 	return strings.Join(out, ","), nil
 }
 
+// response is a value of the last request step's JSON answer.
+func (e *runEnv) response(path string) (string, error) {
+	resp := e.r.lastResponse
+	if resp == nil {
+		return "", errors.New("no request step ran before")
+	}
+	doc, ok := decodeJSON(resp.body)
+	if !ok {
+		return "", errors.New("the last answer is not JSON")
+	}
+	v, ok := lookup(doc, path)
+	if !ok {
+		return "", fmt.Errorf("the last answer has no %s", path)
+	}
+	return text(v), nil
+}
+
 // phoneID is a phone's device id, which the world finds without a scan.
 func (r *runner) phoneID(name string) string {
 	if p, ok := r.phones[name]; ok && p.device.ID != "" {

@@ -1,0 +1,37 @@
+package huawei_test
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"encoding/pem"
+	"testing"
+
+	"github.com/pushsim/pushsim/dispatcher/huawei"
+	"github.com/pushsim/pushsim/dispatcher/internal/pushtest"
+	"github.com/pushsim/pushsim/dispatcher/push"
+)
+
+var benchServer = pushtest.Fixed{TokenStatus: 200, TokenBody: `{"access_token":"AT","expires_in":3600}`,
+	SendStatus: 200, SendBody: `{"code":"80000000","msg":"Success","requestId":"r"}`}
+
+// BenchmarkSend: one IM push to 2500 tokens (three batches) with v1.
+func BenchmarkSend(b *testing.B) {
+	cert := push.Certificate{AppID: "101234567", AppSecret: "s", Package: "com.example.chat", Category: "IM", Channel: "im",
+		Settings: map[string]string{"badge_class": "com.example.chat.Main"}}
+	pushtest.BenchSend(b, huawei.New, cert, benchServer, 2500)
+}
+
+// BenchmarkSendV3: the same to HarmonyOS NEXT phones (v3).
+func BenchmarkSendV3(b *testing.B) {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		b.Fatal(err)
+	}
+	der, _ := x509.MarshalPKCS8PrivateKey(k)
+	sa, _ := json.Marshal(map[string]string{"project_id": "388421841221892", "key_id": "kid-1", "sub_account": "1090",
+		"private_key": string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))})
+	cert := push.Certificate{ServiceAccount: string(sa), Settings: map[string]string{"api": "v3"}}
+	pushtest.BenchSend(b, huawei.New, cert, benchServer, 2500)
+}

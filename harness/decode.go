@@ -260,7 +260,7 @@ func (f *Form) UnmarshalYAML(node ast.Node) error {
 }
 
 // stepKinds are the step actions, in the order the README lists them.
-var stepKinds = []string{"login", "logout", "kick", "foreground", "background", "token", "send", "push", "request", "advance", "at", "phone", "fault", "tap", "expect"}
+var stepKinds = []string{"login", "logout", "kick", "foreground", "background", "token", "send", "push", "request", "advance", "at", "phone", "fault", "tap", "subscribe", "expect"}
 
 // UnmarshalYAML reads a step: a mapping with exactly one action key.
 func (s *Step) UnmarshalYAML(node ast.Node) error {
@@ -322,6 +322,8 @@ func (s *Step) UnmarshalYAML(node ast.Node) error {
 		s.Fault, err = decodeFault(v)
 	case "tap":
 		s.Tap, err = decodeTap(v)
+	case "subscribe":
+		s.Subscribe, err = decodeSubscribe(v)
 	case "expect":
 		s.Expect = new(Expects)
 		err = s.Expect.UnmarshalYAML(v)

@@ -109,6 +109,10 @@ func TestMalformed(t *testing.T) {
 		{"certificate for unknown app", head + "  certificates:\n    chats: {channel: x}\nexpect: {ledger: [{}]}\n", `certificate for "chats"`},
 		{"request with form and body", head + "steps:\n  - request: {path: /v3/message/regid, body: x, form: {a: b}}\n", "more than one of form, json and body"},
 		{"bad ledger verdict", head + "expect: {ledger: [{verdict: ok}]}\n", `f.yaml:7: ledger verdict "ok"`},
+		{"subscribe an unknown phone", head + "steps:\n  - subscribe: {phone: q, topics: news}\n", `f.yaml:8: no phone named "q"`},
+		{"subscribe without topics", head + "steps:\n  - subscribe: {phone: p}\n", "f.yaml:8: subscribe: name the topics"},
+		{"subscribe to a bad topic", head + "steps:\n  - subscribe: {phone: p, topics: [news, \" \"]}\n", `f.yaml:8: subscribe: topic " ": invalid topic name`},
+		{"unknown key in subscribe", head + "steps:\n  - subscribe: {phone: p, topic: news}\n", `unknown field "topic"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("f.yaml", []byte(tc.yaml))
@@ -194,7 +198,7 @@ func TestParseDuration(t *testing.T) {
 func TestMalformedFiles(t *testing.T) {
 	_, err := LoadFS(os.DirFS("testdata/malformed"))
 	want := "key.yaml:11:29: unknown field \"titel\"\n" +
-		"typo.yaml:9:5: unknown step \"advnce\" (want one of: login, logout, kick, foreground, background, token, send, push, request, advance, at, phone, fault, tap, expect)"
+		"typo.yaml:9:5: unknown step \"advnce\" (want one of: login, logout, kick, foreground, background, token, send, push, request, advance, at, phone, fault, tap, subscribe, expect)"
 	if err == nil || err.Error() != want {
 		t.Errorf("LoadFS error\n%v\nwant\n%s", err, want)
 	}

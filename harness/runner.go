@@ -451,6 +451,8 @@ func (r *runner) do(st *Step) error {
 		return r.fault(st.Fault)
 	case "tap":
 		return r.tap(st.Tap)
+	case "subscribe":
+		return r.subscribe(st.Subscribe)
 	case "expect":
 		r.check(*st.Expect)
 	}

@@ -139,6 +139,7 @@ type Step struct {
 	Phone      map[string]PhoneChange
 	Fault      *FaultStep
 	Tap        *TapStep
+	Subscribe  *SubscribeStep
 	Expect     *Expects
 }
 

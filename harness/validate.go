@@ -363,6 +363,10 @@ func validate(s *Scenario) error {
 					return err
 				}
 			}
+		case "subscribe":
+			if err := validateSubscribe(s, st.Subscribe, phone); err != nil {
+				return err
+			}
 		case "expect":
 			if err := checkExpects(*st.Expect); err != nil {
 				return err

@@ -59,6 +59,15 @@ type Click struct {
 	Target string // activity class, intent URI, URL, intent action or custom content
 }
 
+// ClickOr is the push's click action, or def (the certificate's) when the
+// push sets none.
+func (p *Push) ClickOr(def Click) Click {
+	if p.Click.Type == "" {
+		return def
+	}
+	return p.Click
+}
+
 // ActivityClass is a click target of type "activity" as a class name: the
 // target without surrounding space and without the "activity:" prefix the
 // guide writes for OPPO's console value ("activity：com.x.MainActivity",

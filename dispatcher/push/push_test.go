@@ -18,3 +18,18 @@ func TestActivityClass(t *testing.T) {
 		}
 	}
 }
+
+func TestClickOrFallsBackOnlyWithoutAType(t *testing.T) {
+	cert := Click{Type: "intent", Target: "intent://chat"}
+	for _, c := range []struct{ push, want Click }{
+		{Click{}, cert},
+		{Click{Target: "ignored without a type"}, cert},
+		{Click{Type: "url", Target: "https://x"}, Click{Type: "url", Target: "https://x"}},
+		{Click{Type: "launcher"}, Click{Type: "launcher"}},
+	} {
+		p := Push{Click: c.push}
+		if got := p.ClickOr(cert); got != c.want {
+			t.Errorf("%+v: %+v, want %+v", c.push, got, c.want)
+		}
+	}
+}

@@ -16,9 +16,9 @@ package xiaomi
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -78,17 +78,11 @@ type Client struct {
 // (restricted_package_name).
 func New(cert push.Certificate, opt push.Options) (push.Client, error) {
 	opt = opt.WithDefaults(defaultTimeout)
-	if cert.AppSecret == "" {
-		return nil, errors.New("xiaomi: certificate has no app_secret")
+	if err := cert.Require(Vendor, "app_secret", "package"); err != nil {
+		return nil, err
 	}
-	if cert.Package == "" {
-		return nil, errors.New("xiaomi: certificate has no package")
-	}
-	base := strings.TrimRight(cert.BaseURL, "/")
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	if _, err := url.Parse(base); err != nil {
+	base, err := cert.ServerURL(DefaultBaseURL)
+	if err != nil {
 		return nil, fmt.Errorf("xiaomi: base_url: %w", err)
 	}
 	c := &Client{
@@ -142,13 +136,10 @@ func (c *Client) form(p push.Push) url.Values {
 	if p.TTL > 0 {
 		f.Set("time_to_live", strconv.FormatInt(p.TTL.Milliseconds(), 10))
 	}
-	if ch := firstNonEmpty(p.Channel, c.cert.Channel); ch != "" && !p.NoChannel {
+	if ch := cmp.Or(p.Channel, c.cert.Channel); ch != "" && !p.NoChannel {
 		f.Set("extra.channel_id", ch)
 	}
-	click := p.Click
-	if click.Type == "" {
-		click = c.cert.Click
-	}
+	click := p.ClickOr(c.cert.Click)
 	switch click.Type {
 	case "launcher":
 		f.Set("extra.notify_effect", "1")
@@ -165,7 +156,7 @@ func (c *Client) form(p push.Push) url.Values {
 		f.Set("extra.notify_effect", "3")
 		f.Set("extra.web_uri", click.Target)
 	}
-	if s := firstNonEmpty(p.Sound, c.cert.Sound); s != "" {
+	if s := cmp.Or(p.Sound, c.cert.Sound); s != "" {
 		f.Set("extra.sound_uri", SoundURI(c.cert.Package, s))
 	}
 	if id := JobKey(p.ID); id != "" {
@@ -193,19 +184,19 @@ func (c *Client) sendBatch(ctx context.Context, form url.Values, tokens []string
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, strings.NewReader(body))
 	if err != nil {
-		return all(out, tokens, push.Result{Kind: push.Rejected, Code: "request", Reason: err.Error()})
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Rejected, Code: "request", Reason: err.Error()})
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
 	req.Header.Set("Authorization", c.auth)
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return all(out, tokens, push.Result{Kind: push.Retryable, Code: "transport", Reason: err.Error()})
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Retryable, Code: "transport", Reason: err.Error()})
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
 	retryAfter := RetryAfter(resp.Header.Get("Retry-After"), c.now())
 	if err != nil {
-		return all(out, tokens, push.Result{Kind: push.Retryable, Code: "transport", Reason: "reading answer: " + err.Error(), RetryAfter: retryAfter})
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Retryable, Code: "transport", Reason: "reading answer: " + err.Error(), RetryAfter: retryAfter})
 	}
 	var a answer
 	jsonErr := json.Unmarshal(raw, &a)
@@ -214,20 +205,20 @@ func (c *Client) sendBatch(ctx context.Context, form url.Values, tokens []string
 		if jsonErr == nil && a.Code != "" {
 			r.Reason = a.text()
 		}
-		return all(out, tokens, r)
+		return push.AppendAll(out, tokens, r)
 	}
 	if jsonErr != nil || a.Code == "" {
 		if resp.StatusCode != http.StatusOK {
-			return all(out, tokens, push.Result{Kind: push.Rejected, Code: "HTTP " + strconv.Itoa(resp.StatusCode), Reason: http.StatusText(resp.StatusCode)})
+			return push.AppendAll(out, tokens, push.Result{Kind: push.Rejected, Code: "HTTP " + strconv.Itoa(resp.StatusCode), Reason: http.StatusText(resp.StatusCode)})
 		}
 		// A 200 we cannot read may or may not have been accepted; the
 		// jobkey makes a retry safe, so it is retried rather than lost.
-		return all(out, tokens, push.Result{Kind: push.Retryable, Code: "malformed-answer", Reason: snippet(raw), RetryAfter: retryAfter})
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Retryable, Code: "malformed-answer", Reason: push.Snippet(raw), RetryAfter: retryAfter})
 	}
 	code := string(a.Code)
 	switch code {
 	case codeOK:
-		id := firstNonEmpty(a.Data.ID, a.TraceID)
+		id := cmp.Or(a.Data.ID, a.TraceID)
 		bad := a.Data.BadRegIDs.set()
 		for _, t := range tokens {
 			if _, ok := bad[t]; ok {
@@ -238,33 +229,24 @@ func (c *Client) sendBatch(ctx context.Context, form url.Values, tokens []string
 		}
 		return out
 	case codeNoValidTarget:
-		return all(out, tokens, push.Result{Kind: push.Rejected, Code: code, Reason: a.text(), InvalidToken: true})
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Rejected, Code: code, Reason: a.text(), InvalidToken: true})
 	case codeOverQuota:
-		return all(out, tokens, push.Result{Kind: push.OverQuota, Code: code, Reason: a.text()})
+		return push.AppendAll(out, tokens, push.Result{Kind: push.OverQuota, Code: code, Reason: a.text()})
 	case codeQPS, codeTooFrequent, codeSystemBusy, codeSystemError:
-		return all(out, tokens, push.Result{Kind: push.Retryable, Code: code, Reason: a.text(), RetryAfter: retryAfter})
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Retryable, Code: code, Reason: a.text(), RetryAfter: retryAfter})
 	default:
-		return all(out, tokens, push.Result{Kind: push.Rejected, Code: code, Reason: a.text()})
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Rejected, Code: code, Reason: a.text()})
 	}
-}
-
-// all appends r once per token.
-func all(out []push.Result, tokens []string, r push.Result) []push.Result {
-	for _, t := range tokens {
-		r.Token = t
-		out = append(out, r)
-	}
-	return out
 }
 
 // answer is Xiaomi's JSON reply, success and error alike.
 type answer struct {
-	Result      string  `json:"result"`
-	Code        numText `json:"code"`
-	Description string  `json:"description"`
-	Reason      string  `json:"reason"`
-	Info        string  `json:"info"`
-	TraceID     string  `json:"trace_id"`
+	Result      string    `json:"result"`
+	Code        push.Text `json:"code"`
+	Description string    `json:"description"`
+	Reason      string    `json:"reason"`
+	Info        string    `json:"info"`
+	TraceID     string    `json:"trace_id"`
 	Data        struct {
 		ID        string   `json:"id"`
 		BadRegIDs textList `json:"bad_regids"`
@@ -280,30 +262,6 @@ func (a *answer) text() string {
 	default:
 		return a.Description
 	}
-}
-
-// numText is a code sent as a JSON number or string.
-type numText string
-
-func (n *numText) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*n = numText(s)
-		return nil
-	}
-	if bytes.Equal(b, []byte("null")) {
-		return nil
-	}
-	var num json.Number
-	if err := json.Unmarshal(b, &num); err != nil {
-		return err
-	}
-	*n = numText(num.String())
-	return nil
 }
 
 // textList is bad_regids: documented as a comma-joined string; an array is
@@ -349,14 +307,7 @@ func (l textList) set() map[string]struct{} {
 // NotifyID maps a Push.NotifyID onto Xiaomi's notify_id (0..2147483647): a
 // number in range is used as is, anything else is hashed so that the same
 // string always gives the same id.
-func NotifyID(s string) int32 {
-	if n, err := strconv.ParseInt(s, 10, 32); err == nil && n >= 0 {
-		return int32(n)
-	}
-	h := fnv.New32a()
-	h.Write([]byte(s))
-	return int32(h.Sum32() & 0x7fffffff)
-}
+func NotifyID(s string) int32 { return push.AndroidNotifyID(s) }
 
 // JobKey derives extra.jobkey ([0-9a-zA-Z_-], at most 20 characters, not
 // starting with '_') from a dispatcher message id: the id itself when it
@@ -385,10 +336,7 @@ func jobKeySafe(s string) bool {
 
 // ActivityIntent is the intent URI that opens activity class cls of app pkg.
 // A class starting with '.' is relative to the package.
-func ActivityIntent(pkg, cls string) string {
-	cls = push.ActivityClass(cls)
-	return "intent:#Intent;component=" + pkg + "/" + cls + ";end"
-}
+func ActivityIntent(pkg, cls string) string { return push.ActivityIntent(pkg, cls) }
 
 // SoundURI turns an Android sound into extra.sound_uri: a value that is
 // already a URI is sent as is; a bare name is the app's raw resource
@@ -406,36 +354,4 @@ func SoundURI(pkg, sound string) string {
 
 // RetryAfter parses a Retry-After header (seconds or an HTTP date); 0 when
 // absent or unreadable.
-func RetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil {
-		if s < 0 {
-			return 0
-		}
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
-func snippet(b []byte) string {
-	const n = 120
-	if len(b) > n {
-		return string(b[:n]) + "…"
-	}
-	return string(b)
-}
+func RetryAfter(v string, now time.Time) time.Duration { return push.RetryAfter(v, now) }

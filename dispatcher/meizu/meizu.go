@@ -40,11 +40,11 @@ package meizu
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -112,21 +112,22 @@ type Client struct {
 // appId and AppSecret.
 func New(cert push.Certificate, opt push.Options) (push.Client, error) {
 	opt = opt.WithDefaults(defaultTimeout)
-	if cert.AppID == "" {
-		return nil, errors.New("meizu: certificate has no app_id")
+	if err := cert.Require(Vendor, "app_id", "app_secret"); err != nil {
+		return nil, err
 	}
-	if cert.AppSecret == "" {
-		return nil, errors.New("meizu: certificate has no app_secret")
-	}
-	base := strings.TrimRight(cert.BaseURL, "/")
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	if u, err := url.Parse(base); err != nil || u.Scheme == "" || u.Host == "" {
+	base, err := cert.ServerURL(DefaultBaseURL)
+	if err != nil || !absolute(base) {
 		return nil, fmt.Errorf("meizu: base_url %q is not an absolute URL", cert.BaseURL)
 	}
 	c := &Client{cert: cert, base: base, hc: opt.HTTPClient, now: opt.Now, timeout: opt.Timeout}
 	return c, nil
+}
+
+// absolute: the client sends to base + path, so a base URL needs a scheme
+// and a host.
+func absolute(base string) bool {
+	u, err := url.Parse(base)
+	return err == nil && u.Scheme != "" && u.Host != ""
 }
 
 // Vendor returns "meizu".
@@ -141,7 +142,7 @@ func (c *Client) Send(ctx context.Context, p push.Push, tokens []string) []push.
 	results := make([]push.Result, 0, len(tokens))
 	msg, err := c.messageJSON(p)
 	if err != nil {
-		return all(results, tokens, push.Result{Kind: push.Rejected, Code: "request", Reason: err.Error()})
+		return push.AppendAll(results, tokens, push.Result{Kind: push.Rejected, Code: "request", Reason: err.Error()})
 	}
 	path := PushPath
 	if p.PassThrough {
@@ -212,7 +213,7 @@ func (c *Client) messageJSON(p push.Push) (string, error) {
 			"clickTypeInfo": c.clickTypeInfo(p),
 			"pushTimeInfo":  timeInfo,
 		}
-		if k := NotifyKey(firstNonEmpty(p.NotifyID, p.ID)); k != "" {
+		if k := NotifyKey(cmp.Or(p.NotifyID, p.ID)); k != "" {
 			m["advanceInfo"] = map[string]any{"notifyKey": k}
 		}
 	}
@@ -246,10 +247,7 @@ func (c *Client) noticeMsgType(p push.Push) int {
 
 // clickTypeInfo maps the click action and carries Ext and Extras.
 func (c *Client) clickTypeInfo(p push.Push) map[string]any {
-	click := p.Click
-	if click.Type == "" {
-		click = c.cert.Click
-	}
+	click := p.ClickOr(c.cert.Click)
 	info := map[string]any{}
 	switch click.Type {
 	case "activity":
@@ -348,36 +346,36 @@ func (c *Client) sendBatch(ctx context.Context, endpoint string, form map[string
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(v.Encode()))
 	if err != nil {
-		return all(out, tokens, push.Result{Kind: push.Rejected, Code: "request", Reason: err.Error()})
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Rejected, Code: "request", Reason: err.Error()})
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return all(out, tokens, push.Result{Kind: push.Retryable, Code: "transport", Reason: err.Error()})
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Retryable, Code: "transport", Reason: err.Error()})
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
 	retryAfter := RetryAfter(resp.Header.Get("Retry-After"), c.now())
 	if err != nil {
-		return all(out, tokens, push.Result{Kind: push.Retryable, Code: "transport", Reason: "reading the answer: " + err.Error(), RetryAfter: retryAfter})
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Retryable, Code: "transport", Reason: "reading the answer: " + err.Error(), RetryAfter: retryAfter})
 	}
 	var a answer
 	jsonErr := json.Unmarshal(raw, &a)
 	if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
-		return all(out, tokens, push.Result{Kind: push.Retryable, Code: "HTTP " + strconv.Itoa(resp.StatusCode), Reason: http.StatusText(resp.StatusCode), RetryAfter: retryAfter})
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Retryable, Code: "HTTP " + strconv.Itoa(resp.StatusCode), Reason: http.StatusText(resp.StatusCode), RetryAfter: retryAfter})
 	}
 	if resp.StatusCode != http.StatusOK {
 		// The SDK treats any other status as an error, not to be retried.
-		return all(out, tokens, push.Result{Kind: push.Rejected, Code: "HTTP " + strconv.Itoa(resp.StatusCode), Reason: http.StatusText(resp.StatusCode)})
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Rejected, Code: "HTTP " + strconv.Itoa(resp.StatusCode), Reason: http.StatusText(resp.StatusCode)})
 	}
 	if jsonErr != nil || a.Code == "" {
 		// A 200 we cannot read may have been sent; the notifyKey makes a
 		// retry replace rather than repeat, so it is retried, not lost.
-		return all(out, tokens, push.Result{Kind: push.Retryable, Code: "malformed-answer", Reason: snippet(raw), RetryAfter: retryAfter})
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Retryable, Code: "malformed-answer", Reason: push.Snippet(raw), RetryAfter: retryAfter})
 	}
 	code := string(a.Code)
 	if code != codeOK {
-		return all(out, tokens, requestResult(code, a.text(), retryAfter))
+		return push.AppendAll(out, tokens, requestResult(code, a.text(), retryAfter))
 	}
 	failed := a.targets()
 	for _, t := range tokens {
@@ -439,18 +437,9 @@ func targetResult(code string) push.Result {
 	return r
 }
 
-// all appends r once per token.
-func all(out []push.Result, tokens []string, r push.Result) []push.Result {
-	for _, t := range tokens {
-		r.Token = t
-		out = append(out, r)
-	}
-	return out
-}
-
 // answer is Meizu's reply envelope.
 type answer struct {
-	Code    codeText        `json:"code"`
+	Code    push.Text       `json:"code"`
 	Message string          `json:"message"`
 	Value   json.RawMessage `json:"value"`
 	MsgID   string          `json:"msgId"`
@@ -503,57 +492,6 @@ func targetList(raw json.RawMessage) []string {
 	return xs
 }
 
-// codeText is a code sent as a JSON string (documented) or number.
-type codeText string
-
-func (n *codeText) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if bytes.Equal(b, []byte("null")) {
-		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*n = codeText(s)
-		return nil
-	}
-	var num json.Number
-	if err := json.Unmarshal(b, &num); err != nil {
-		return err
-	}
-	*n = codeText(num.String())
-	return nil
-}
-
 // RetryAfter parses a Retry-After header (seconds or an HTTP date); 0 when
 // absent or unreadable.
-func RetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil {
-		return time.Duration(max(s, 0)) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
-func snippet(b []byte) string {
-	const n = 120
-	if len(b) > n {
-		return string(b[:n]) + "…"
-	}
-	return string(b)
-}
+func RetryAfter(v string, now time.Time) time.Duration { return push.RetryAfter(v, now) }

@@ -34,16 +34,15 @@ package vivo
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -123,26 +122,12 @@ type Client struct {
 // are required.
 func New(cert push.Certificate, opt push.Options) (push.Client, error) {
 	opt = opt.WithDefaults(defaultTimeout)
-	switch {
-	case cert.AppID == "":
-		return nil, errors.New("vivo: certificate has no app_id")
-	case cert.AppKey == "":
-		return nil, errors.New("vivo: certificate has no app_key")
-	case cert.AppSecret == "":
-		return nil, errors.New("vivo: certificate has no app_secret")
+	if err := cert.Require(Vendor, "app_id", "app_key", "app_secret"); err != nil {
+		return nil, err
 	}
-	base := strings.TrimRight(cert.BaseURL, "/")
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	authBase := strings.TrimRight(cert.AuthURL, "/")
-	if authBase == "" {
-		authBase = base
-	}
-	for _, u := range []string{base, authBase} {
-		if _, err := url.Parse(u); err != nil {
-			return nil, fmt.Errorf("vivo: base_url: %w", err)
-		}
+	base, authBase, err := cert.ServerURLs(DefaultBaseURL, "") // auth on the push host unless auth_url says otherwise
+	if err != nil {
+		return nil, fmt.Errorf("vivo: base_url: %w", err)
 	}
 	c := &Client{cert: cert, base: base, authBase: authBase, hc: opt.HTTPClient, now: opt.Now, timeout: opt.Timeout,
 		refresh: defaultRefresh, older: cert.Settings["length_rule"] == "older"}
@@ -312,7 +297,7 @@ func (c *Client) sendList(ctx context.Context, p push.Push, msg map[string]any, 
 					Reason: "listed in invalidUsers (" + statusText(st) + ")", InvalidToken: st != statusNotTest}
 				continue
 			}
-			out[t] = push.Result{Kind: push.Sent, Code: "0", MessageID: firstNonEmpty(a.TaskID, taskID)}
+			out[t] = push.Result{Kind: push.Sent, Code: "0", MessageID: cmp.Or(a.TaskID, taskID)}
 		}
 	}
 }
@@ -412,7 +397,7 @@ func (c *Client) post(ctx context.Context, u, token string, body map[string]any)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
-	retryAfter := retryAfterHeader(resp.Header.Get("Retry-After"), c.now())
+	retryAfter := push.RetryAfter(resp.Header.Get("Retry-After"), c.now())
 	if err != nil {
 		return nil, &push.Result{Kind: push.Retryable, Code: "transport", Reason: "reading answer: " + err.Error(), RetryAfter: retryAfter}
 	}
@@ -470,41 +455,17 @@ func (a *answer) text() string {
 // userid as a string in the example and an int in one client (facts §3.4),
 // so both take either.
 type wireAnswer struct {
-	Result       numText       `json:"result"`
+	Result       push.Text     `json:"result"`
 	Desc         string        `json:"desc"`
 	AuthToken    string        `json:"authToken"`
-	TaskID       numText       `json:"taskId"`
+	TaskID       push.Text     `json:"taskId"`
 	InvalidUser  *wireInvalid  `json:"invalidUser"`
 	InvalidUsers []wireInvalid `json:"invalidUsers"`
 }
 
 type wireInvalid struct {
-	Status int     `json:"status"`
-	UserID numText `json:"userid"`
-}
-
-// numText is a JSON number or string, kept as text.
-type numText string
-
-func (n *numText) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0 || string(b) == "null":
-		return nil
-	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*n = numText(s)
-		return nil
-	}
-	var num json.Number
-	if err := json.Unmarshal(b, &num); err != nil {
-		return err
-	}
-	*n = numText(num.String())
-	return nil
+	Status int       `json:"status"`
+	UserID push.Text `json:"userid"`
 }
 
 // message builds every field of /message/send but regId and requestId
@@ -520,17 +481,14 @@ func (c *Client) message(p push.Push) map[string]any {
 	if nt, err := strconv.Atoi(c.cert.Settings["notify_type"]); err == nil && nt >= 1 && nt <= 4 {
 		m["notifyType"] = nt
 	}
-	if s := strings.ToLower(firstNonEmpty(p.Sound, c.cert.Sound)); s == "none" || s == "silent" {
+	if s := strings.ToLower(cmp.Or(p.Sound, c.cert.Sound)); s == "none" || s == "silent" {
 		m["notifyType"] = 1
 	}
 	if p.TTL > 0 {
 		m["timeToLive"] = int64(p.TTL / time.Second)
 	}
 
-	click := p.Click
-	if click.Type == "" {
-		click = c.cert.Click
-	}
+	click := p.ClickOr(c.cert.Click)
 	switch click.Type {
 	case "url":
 		m["skipType"], m["skipContent"] = 2, click.Target
@@ -547,7 +505,7 @@ func (c *Client) message(p push.Push) map[string]any {
 	// Class: a category decides the classification (they must agree, else
 	// 10097); without one, the certificate's classification or the push's
 	// class. Custom (approved) categories count as system.
-	if cat := strings.ToUpper(strings.TrimSpace(firstNonEmpty(p.Category, c.cert.Category))); cat != "" {
+	if cat := strings.ToUpper(strings.TrimSpace(cmp.Or(p.Category, c.cert.Category))); cat != "" {
 		m["category"] = cat
 		m["classification"] = 1
 		if operationCategories[cat] {
@@ -692,21 +650,6 @@ func untilSeven(now time.Time) time.Duration {
 	return next.Sub(now)
 }
 
-// retryAfterHeader parses Retry-After (seconds or an HTTP date).
-func retryAfterHeader(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
-		return time.Duration(n) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
-
 func snippet(b []byte, empty string) string {
 	s := strings.TrimSpace(string(b))
 	if s == "" {
@@ -716,13 +659,4 @@ func snippet(b []byte, empty string) string {
 		s = s[:200] + "…"
 	}
 	return s
-}
-
-func firstNonEmpty(xs ...string) string {
-	for _, x := range xs {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }

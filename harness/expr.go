@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 //	${response.value.taskId}  a value of the last `request` step's JSON answer (a dotted
 //	                       path, as in expect: response: json), for a call that needs an id
 //	                       the vendor handed out (Meizu's taskId, OPPO's message_id)
+//	${saved.value.taskId}  the same in the answer of the request step with `id: saved`
 //
 // "$$" is a literal "$".
 
@@ -24,8 +26,13 @@ import (
 type exprEnv interface {
 	field(name, field string) (string, error)
 	tokens(n int) (string, error)
-	response(path string) (string, error)
+	// response reads a path of the answer of the request step with that
+	// id ("" = the last request); errNoRequest when no step has the id.
+	response(id, path string) (string, error)
 }
+
+// errNoRequest: no request step has that id (the name may be a phone's).
+var errNoRequest = errors.New("no request step with that id")
 
 // expand replaces every ${...} in s.
 func expand(s string, env exprEnv) (string, error) {
@@ -90,7 +97,12 @@ func eval(e string, env exprEnv) (string, error) {
 		return "", fmt.Errorf("unknown function %q (want repeat or tokens)", fn)
 	}
 	if path, ok := strings.CutPrefix(e, "response."); ok && path != "" {
-		return env.response(path)
+		return env.response("", path)
+	}
+	if id, path, ok := strings.Cut(e, "."); ok && path != "" {
+		if v, err := env.response(id, path); !errors.Is(err, errNoRequest) {
+			return v, err
+		}
 	}
 	dot := strings.LastIndexByte(e, '.')
 	if dot <= 0 || dot == len(e)-1 {
@@ -134,8 +146,9 @@ func splitArgs(s string) []string {
 // names is an exprEnv that only knows which names exist: the loader uses
 // it to report a misspelt ${...} with its line before anything runs.
 type names struct {
-	phones map[string]bool
-	apps   map[string]bool
+	phones   map[string]bool
+	apps     map[string]bool
+	requests map[string]bool // ids of the request steps before the one checked
 }
 
 var phoneFields = []string{"token", "id", "name", "user"}
@@ -160,4 +173,9 @@ func (n names) field(name, field string) (string, error) {
 func (n names) tokens(int) (string, error) { return "x", nil }
 
 // response cannot be known before the run: any path is accepted.
-func (n names) response(string) (string, error) { return "x", nil }
+func (n names) response(id, _ string) (string, error) {
+	if id != "" && !n.requests[id] {
+		return "", errNoRequest
+	}
+	return "x", nil
+}

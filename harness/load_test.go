@@ -113,6 +113,9 @@ func TestMalformed(t *testing.T) {
 		{"subscribe without topics", head + "steps:\n  - subscribe: {phone: p}\n", "f.yaml:8: subscribe: name the topics"},
 		{"subscribe to a bad topic", head + "steps:\n  - subscribe: {phone: p, topics: [news, \" \"]}\n", `f.yaml:8: subscribe: topic " ": invalid topic name`},
 		{"unknown key in subscribe", head + "steps:\n  - subscribe: {phone: p, topic: news}\n", `unknown field "topic"`},
+		{"a request id used before its step", head + "steps:\n  - request: {path: /x, body: '${saved.value.id}'}\n  - request: {path: /y, id: saved}\n", `f.yaml:8: ${saved.value.id}: no phone or app named "saved.value"`},
+		{"a request id that is a phone's name", head + "steps:\n  - request: {path: /x, id: p}\n", `f.yaml:8: request id "p" is already the name`},
+		{"a request id with a dot", head + "steps:\n  - request: {path: /x, id: a.b}\n", `f.yaml:8: request id "a.b": a plain name`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("f.yaml", []byte(tc.yaml))
@@ -153,7 +156,7 @@ func TestLoadFS(t *testing.T) {
 }
 
 func TestExpand(t *testing.T) {
-	env := names{phones: map[string]bool{"alice-phone": true}, apps: map[string]bool{"chat": true}}
+	env := names{phones: map[string]bool{"alice-phone": true}, apps: map[string]bool{"chat": true}, requests: map[string]bool{"saved": true}}
 	for _, tc := range []struct{ in, want, err string }{
 		{"plain", "plain", ""},
 		{"$5 and $$", "$5 and $", ""},
@@ -162,6 +165,8 @@ func TestExpand(t *testing.T) {
 		{"${alice-phone.token}", "x", ""},
 		{"${chat.app_secret}", "x", ""},
 		{"${response.value.taskId}", "x", ""},
+		{"${saved.data.message_id}", "x", ""},
+		{"${unsaved.data.message_id}", "", `no phone or app named "unsaved.data"`},
 		{"${chat.colour}", "", `app "chat" has no field "colour"`},
 		{"${repeat(a)}", "", "repeat takes a text and a count"},
 		{"${tokens(0)}", "", "tokens count"},

@@ -149,6 +149,7 @@ type runner struct {
 	failures []reports.Failure
 
 	lastResponse *response
+	responses    map[string]*response // request step id → its answer
 	lastPush     *pushed
 	lastSend     string
 	sends        map[string]string // send step id → message id
@@ -834,6 +835,12 @@ func (r *runner) request(rs *RequestStep) error {
 		return fmt.Errorf("request: reading the answer: %w", err)
 	}
 	r.lastResponse = &response{vendor: rs.Vendor, status: resp.StatusCode, header: resp.Header, body: b}
+	if rs.ID != "" {
+		if r.responses == nil {
+			r.responses = map[string]*response{}
+		}
+		r.responses[rs.ID] = r.lastResponse
+	}
 	return nil
 }
 
@@ -1092,9 +1099,15 @@ func (e *runEnv) tokens(n int) (string, error) {
 	return strings.Join(out, ","), nil
 }
 
-// response is a value of the last request step's JSON answer.
-func (e *runEnv) response(path string) (string, error) {
+// response is a value of a request step's JSON answer: the one with that
+// id, or the last.
+func (e *runEnv) response(id, path string) (string, error) {
 	resp := e.r.lastResponse
+	if id != "" {
+		if resp = e.r.responses[id]; resp == nil {
+			return "", errNoRequest
+		}
+	}
 	if resp == nil {
 		return "", errors.New("no request step ran before")
 	}

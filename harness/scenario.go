@@ -239,7 +239,9 @@ type RequestStep struct {
 	Auth string `yaml:"auth"`
 	// Times repeats the request (default 1); the response is the last one's.
 	Times int `yaml:"times"`
-	Line  int `yaml:"-"`
+	// ID names the answer for later steps: ${<id>.value.taskId}.
+	ID   string `yaml:"id"`
+	Line int    `yaml:"-"`
 }
 
 // PhoneChange changes a phone's settings; unset fields stay.

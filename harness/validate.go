@@ -174,7 +174,7 @@ func validate(s *Scenario) error {
 		}
 		return nil, at(line, "no phone named %q in given.phones%s", name, suggest(name, phones))
 	}
-	ex := names{phones: map[string]bool{}, apps: map[string]bool{}}
+	ex := names{phones: map[string]bool{}, apps: map[string]bool{}, requests: map[string]bool{}}
 	for n := range phones {
 		ex.phones[n] = true
 	}
@@ -348,6 +348,15 @@ func validate(s *Scenario) error {
 			}
 			if r.Times < 0 || r.Times > 10000 {
 				return at(st.Line, "times: %d, want 1 to 10000", r.Times)
+			}
+			if id := r.ID; id != "" {
+				switch {
+				case strings.ContainsAny(id, ".${} ") || id == "response":
+					return at(st.Line, "request id %q: a plain name, not response, without . $ { } or spaces", id)
+				case ex.requests[id] || ex.phones[id] || ex.apps[id]:
+					return at(st.Line, "request id %q is already the name of a request, phone or app", id)
+				}
+				ex.requests[id] = true
 			}
 			sawRequest = true
 		case "advance":

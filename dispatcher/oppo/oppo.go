@@ -16,11 +16,8 @@ package oppo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
-	"strings"
 	"sync"
 	"time"
 
@@ -67,24 +64,12 @@ type Client struct {
 // MasterSecret. BaseURL "" means OPPO's real host; AuthURL "" means BaseURL.
 func New(cert push.Certificate, opt push.Options) (push.Client, error) {
 	opt = opt.WithDefaults(defaultTimeout)
-	if cert.AppKey == "" {
-		return nil, errors.New("oppo: certificate has no app_key")
+	if err := cert.Require(Vendor, "app_key", "master_secret"); err != nil {
+		return nil, err
 	}
-	if cert.MasterSecret == "" {
-		return nil, errors.New("oppo: certificate has no master_secret")
-	}
-	base := strings.TrimRight(cert.BaseURL, "/")
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	authBase := strings.TrimRight(cert.AuthURL, "/")
-	if authBase == "" {
-		authBase = base
-	}
-	for _, u := range []string{base, authBase} {
-		if _, err := url.Parse(u); err != nil {
-			return nil, fmt.Errorf("oppo: base url: %w", err)
-		}
+	base, authBase, err := cert.ServerURLs(DefaultBaseURL, "") // AuthURL "" means BaseURL
+	if err != nil {
+		return nil, fmt.Errorf("oppo: base url: %w", err)
 	}
 	c := &Client{cert: cert, base: base, authBase: authBase, hc: opt.HTTPClient, now: opt.Now, timeout: opt.Timeout}
 	return c, nil
@@ -103,11 +88,11 @@ func (c *Client) Send(ctx context.Context, p push.Push, tokens []string) []push.
 	out := make([]push.Result, 0, len(tokens))
 	if p.PassThrough {
 		// OPPO's server API only sends notification-bar messages.
-		return all(out, tokens, push.Result{Kind: push.Rejected, Code: "unsupported", Reason: "oppo: no pass-through messages"})
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Rejected, Code: "unsupported", Reason: "oppo: no pass-through messages"})
 	}
 	notif, err := c.notification(p)
 	if err != nil {
-		return all(out, tokens, push.Result{Kind: push.Rejected, Code: "request", Reason: err.Error()})
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Rejected, Code: "request", Reason: err.Error()})
 	}
 	if len(tokens) == 1 {
 		return append(out, c.unicast(ctx, p.ID, notif, tokens[0]))
@@ -115,14 +100,6 @@ func (c *Client) Send(ctx context.Context, p push.Push, tokens []string) []push.
 	for start := 0; start < len(tokens); start += MaxBatch {
 		end := min(start+MaxBatch, len(tokens))
 		out = c.batch(ctx, p.ID, notif, tokens[start:end], out)
-	}
-	return out
-}
-
-func all(out []push.Result, tokens []string, r push.Result) []push.Result {
-	for _, t := range tokens {
-		r.Token = t
-		out = append(out, r)
 	}
 	return out
 }

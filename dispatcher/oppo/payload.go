@@ -2,10 +2,10 @@ package oppo
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"hash/fnv"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -53,11 +53,11 @@ func (c *Client) notification(p push.Push) ([]byte, error) {
 		"content": shorten(p.Body, c.contentMax()),
 	}
 	if !p.NoChannel {
-		if ch := firstNonEmpty(p.Channel, c.cert.Channel); ch != "" {
+		if ch := cmp.Or(p.Channel, c.cert.Channel); ch != "" {
 			n["channel_id"] = ch
 		}
 	}
-	category := firstNonEmpty(p.Category, c.cert.Category)
+	category := cmp.Or(p.Category, c.cert.Category)
 	if category != "" {
 		n["category"] = category
 		// notify_level is refused without a category (addendum §3.4).
@@ -224,20 +224,4 @@ func shorten(s string, n int) string {
 // NotifyID maps Push.NotifyID onto OPPO's integer notify_id: a
 // non-negative 31-bit number is used as is, anything else is hashed (FNV-1a)
 // so the same string always gives the same id.
-func NotifyID(s string) int {
-	if n, err := strconv.ParseInt(s, 10, 32); err == nil && n >= 0 {
-		return int(n)
-	}
-	h := fnv.New32a()
-	h.Write([]byte(s))
-	return int(h.Sum32() & 0x7fffffff)
-}
-
-func firstNonEmpty(vs ...string) string {
-	for _, v := range vs {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}
+func NotifyID(s string) int { return int(push.AndroidNotifyID(s)) }

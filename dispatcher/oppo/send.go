@@ -151,14 +151,14 @@ type batchItem struct {
 func (c *Client) batch(ctx context.Context, pushID string, notif []byte, tokens []string, out []push.Result) []push.Result {
 	a, fail := c.call(ctx, BatchPath, url.Values{"messages": {batchJSON(pushID, notif, tokens)}})
 	if fail != nil {
-		return all(out, tokens, *fail)
+		return push.AppendAll(out, tokens, *fail)
 	}
 	if a.Code != codeOK {
-		return all(out, tokens, c.overQuota(classify(a.Code, a.text())))
+		return push.AppendAll(out, tokens, c.overQuota(classify(a.Code, a.text())))
 	}
 	var items []batchItem
 	if err := json.Unmarshal(a.Data, &items); err != nil {
-		return all(out, tokens, push.Result{Kind: push.Retryable, Code: "malformed-answer", Reason: "unicast_batch data is not a list: " + snippet(a.Data)})
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Retryable, Code: "malformed-answer", Reason: "unicast_batch data is not a list: " + snippet(a.Data)})
 	}
 	// Results come in request order; match by registrationId where the
 	// order does not hold (and for duplicates, first unused match).

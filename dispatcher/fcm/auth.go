@@ -1,6 +1,7 @@
 package fcm
 
 import (
+	"cmp"
 	"context"
 	"crypto"
 	"crypto/rand"
@@ -94,8 +95,8 @@ func (c *Client) fetchToken(ctx context.Context) (string, time.Time, *authError)
 	}
 	jerr := json.Unmarshal(raw, &a)
 	if resp.StatusCode != http.StatusOK || jerr != nil || a.AccessToken == "" {
-		ae := &authError{code: firstNonEmpty(a.Error, "HTTP "+strconv.Itoa(resp.StatusCode)),
-			reason: firstNonEmpty(a.Description, snippet(raw), http.StatusText(resp.StatusCode))}
+		ae := &authError{code: cmp.Or(a.Error, "HTTP "+strconv.Itoa(resp.StatusCode)),
+			reason: cmp.Or(a.Description, snippet(raw), http.StatusText(resp.StatusCode))}
 		// A refusal of the grant will not change on retry; an overloaded
 		// or broken endpoint may.
 		ae.retryable = resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusOK

@@ -10,6 +10,7 @@ package fcm
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rsa"
 	"crypto/x509"
@@ -102,11 +103,11 @@ func New(cert push.Certificate, opt push.Options) (push.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fcm: service_account: %w", err)
 	}
-	project := firstNonEmpty(cert.ProjectID, kf.ProjectID)
+	project := cmp.Or(cert.ProjectID, kf.ProjectID)
 	if project == "" {
 		return nil, errors.New("fcm: no project id in the certificate or the key file")
 	}
-	base := strings.TrimRight(firstNonEmpty(cert.BaseURL, DefaultBaseURL), "/")
+	base := strings.TrimRight(cmp.Or(cert.BaseURL, DefaultBaseURL), "/")
 	if _, err := url.Parse(base); err != nil {
 		return nil, fmt.Errorf("fcm: base_url: %w", err)
 	}
@@ -142,7 +143,7 @@ func tokenURL(cert push.Certificate, tokenURI string) string {
 	case cert.BaseURL != "":
 		return strings.TrimRight(cert.BaseURL, "/") + "/token"
 	}
-	return firstNonEmpty(tokenURI, DefaultTokenURL)
+	return cmp.Or(tokenURI, DefaultTokenURL)
 }
 
 func parseKey(p string) (*rsa.PrivateKey, error) {
@@ -319,14 +320,14 @@ func (a reply) result(token string, now time.Time) push.Result {
 		code = "HTTP " + strconv.Itoa(a.status)
 	}
 	r.Code = code
-	r.Reason = firstNonEmpty(e.Error.Message, http.StatusText(a.status))
+	r.Reason = cmp.Or(e.Error.Message, http.StatusText(a.status))
 	switch {
 	case code == "UNREGISTERED" || code == "SENDER_ID_MISMATCH":
 		r.Kind, r.InvalidToken = push.Rejected, true
 	case code == "INVALID_ARGUMENT" && (tokenField || strings.Contains(e.Error.Message, "registration token")):
 		r.Kind, r.InvalidToken = push.Rejected, true
 	case a.status == http.StatusTooManyRequests || a.status >= 500:
-		r.Kind, r.RetryAfter = push.Retryable, retryAfter(a.retryAfter, now)
+		r.Kind, r.RetryAfter = push.Retryable, push.RetryAfter(a.retryAfter, now)
 	default:
 		r.Kind = push.Rejected
 	}
@@ -372,37 +373,10 @@ func answerName(b []byte) (string, bool) {
 	return name, i == len(b)
 }
 
-// retryAfter reads Retry-After as seconds or an HTTP date.
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil {
-		if s < 0 {
-			return 0
-		}
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
-}
-
 func snippet(b []byte) string {
 	s := strings.Join(strings.Fields(string(b)), " ")
 	if len(s) > 200 {
 		s = s[:200] + "…"
 	}
 	return s
-}
-
-func firstNonEmpty(s ...string) string {
-	for _, v := range s {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
 }

@@ -2,6 +2,7 @@ package fcm
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -76,24 +77,21 @@ func (c *Client) message(p push.Push) *message {
 	if p.Ext != "" {
 		data["ext"] = p.Ext
 	}
-	a := &android{Priority: firstNonEmpty(c.cert.Settings["priority"], "high")}
+	a := &android{Priority: cmp.Or(c.cert.Settings["priority"], "high")}
 	if p.TTL > 0 {
 		a.TTL = duration(p.TTL)
 	}
 	if !p.PassThrough {
 		m.Notification = &notification{Title: p.Title, Body: p.Body}
-		n := &androidNotification{Sound: firstNonEmpty(p.Sound, c.cert.Sound), Tag: firstNonEmpty(p.NotifyID, p.ID)}
+		n := &androidNotification{Sound: cmp.Or(p.Sound, c.cert.Sound), Tag: cmp.Or(p.NotifyID, p.ID)}
 		if !p.NoChannel {
-			n.ChannelID = firstNonEmpty(p.Channel, c.cert.Channel)
+			n.ChannelID = cmp.Or(p.Channel, c.cert.Channel)
 		}
 		if p.Badge > 0 {
 			b := p.Badge
 			n.NotificationCount = &b
 		}
-		click := p.Click
-		if click.Type == "" {
-			click = c.cert.Click
-		}
+		click := p.ClickOr(c.cert.Click)
 		switch click.Type {
 		case "activity", "intent":
 			n.ClickAction = click.Target

@@ -47,6 +47,21 @@ const (
 	reasonTooManyExtras = "Too many extra key/value pairs, at most 10."
 )
 
+// Codes of the topic sends (topic.go), vendor-facts §1.4 table; the Chinese
+// descriptions are our wording (inferred).
+const (
+	codeInvalidTopic   = 20209 // invalid topic
+	codeBroadcastOften = 26004 // broadcast sent too frequently
+	codeTopicTooLong   = 65010 // topic too long
+	codeTopicEmpty     = 65013 // topic empty
+	codeTooManyTopics  = 65035 // too many topics
+	descInvalidTopic   = "无效的topic"
+	descBroadcastOften = "广播消息发送过于频繁"
+	descTopicTooLong   = "topic过长"
+	descTopicEmpty     = "topic为空"
+	descTooManyTopics  = "topic数目超过限制"
+)
+
 // codeText gives the description for a code (the Chinese text Xiaomi puts in
 // "description").
 func codeText(code int) string {
@@ -83,6 +98,16 @@ func codeText(code int) string {
 		return descExtraTooLong
 	case codeQuota:
 		return descQuota
+	case codeInvalidTopic:
+		return descInvalidTopic
+	case codeBroadcastOften:
+		return descBroadcastOften
+	case codeTopicTooLong:
+		return descTopicTooLong
+	case codeTopicEmpty:
+		return descTopicEmpty
+	case codeTooManyTopics:
+		return descTooManyTopics
 	}
 	return "未知错误"
 }

@@ -20,6 +20,8 @@ type form struct {
 
 	passThrough, notifyType, notifyID, timeToLive, timeToSend string
 
+	topic, topics, topicOp string // topic sends (topic.go): topic, topics (";$;"-joined), topic_op
+
 	extras []field // every extra.* field in order, first value of a key wins
 
 	arena []byte // scratch: the unescaped pairs
@@ -49,7 +51,8 @@ type decodeError struct {
 func (e *decodeError) Error() string { return e.reason }
 
 // decode reads an application/x-www-form-urlencoded body. targetKey is the
-// field carrying the targets ("registration_id" or "alias"): both a single
+// field carrying the targets ("registration_id" or "alias"; "" for topic
+// sends, whose topic fields are kept apart, unsplit): both a single
 // comma-joined value and repeated keys are accepted (the doc describes the
 // first, the Java SDK sends aliases the second way). Scalar fields keep their
 // first value, as url.Values.Get would.
@@ -106,6 +109,7 @@ var amp, eq = []byte("&"), []byte("=")
 
 func (f *form) set(key, value, targetKey string) {
 	switch key {
+	case "": // a pair without a key names nothing (and topic sends have no targetKey)
 	case targetKey:
 		f.targets = splitAppend(f.targets, value)
 	case "restricted_package_name":
@@ -132,6 +136,12 @@ func (f *form) set(key, value, targetKey string) {
 		setOnce(&f.timeToLive, value)
 	case "time_to_send":
 		setOnce(&f.timeToSend, value)
+	case "topic":
+		setOnce(&f.topic, value)
+	case "topics":
+		setOnce(&f.topics, value)
+	case "topic_op":
+		setOnce(&f.topicOp, value)
 	default:
 		if k, ok := strings.CutPrefix(key, "extra."); ok && k != "" && !f.hasExtra(k) {
 			f.extras = append(f.extras, field{k, value})

@@ -28,6 +28,8 @@ func FuzzDecode(f *testing.F) {
 		"extra.=1&extra.notify_effect=2&extra.intent_uri=intent%3A%23Intent%3BS.k%3Dv%3Bend&=&&&==",
 		"registration_id=,,,&restricted_package_name=com.example.chat,com.other&notify_id=-1&time_to_live=99999999999999999999",
 		"title;x=1&notify_type=-1&extra.jobkey=_x&time_to_send=1",
+		"topic=news&topics=news%3B%24%3Bsports%3B%24%3B&topic_op=EXCEPT&title=t&description=d",
+		"topics=%3B%24%3B%3B%24%3B&topic_op=&topic=%09&title=t&description=d",
 	} {
 		f.Add(s)
 	}
@@ -44,6 +46,9 @@ func FuzzDecode(f *testing.F) {
 		f.Fatal(err)
 	}
 	if err := SetAlias(w, "chat", "alice", "a"); err != nil {
+		f.Fatal(err)
+	}
+	if err := w.SubscribeTopic("d1", "news"); err != nil {
 		f.Fatal(err)
 	}
 	h := e.Handler()
@@ -63,7 +68,7 @@ func FuzzDecode(f *testing.F) {
 				}
 			}
 		}
-		for _, path := range []string{"/v3/message/regid", "/v2/message/alias"} {
+		for _, path := range []string{"/v3/message/regid", "/v2/message/alias", "/v3/message/topic", "/v3/message/multi_topic", "/v2/message/all"} {
 			rec := httptest.NewRecorder()
 			req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
 			req.Header.Set("Authorization", "key="+app.Secret)

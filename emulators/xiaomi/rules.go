@@ -36,6 +36,14 @@ const (
 	ruleContentEmpty    = "xiaomi.content.empty"
 	ruleContentUTF8     = "xiaomi.content.invalid-encoding"
 	ruleContentControls = "xiaomi.content.control-chars"
+
+	// Topic sends (topic.go).
+	ruleTopicSend       = "xiaomi.topic.subscribers"
+	ruleTopicName       = "xiaomi.topic.name"
+	ruleTopicMax        = "xiaomi.topic.max"
+	ruleTopicOp         = "xiaomi.topic.op"
+	ruleTopicsPerDevice = "xiaomi.topic.device-max"
+	ruleBroadcastDaily  = "xiaomi.broadcast.daily"
 )
 
 const (
@@ -76,6 +84,13 @@ var rules = []world.Rule{
 	{ID: ruleContentEmpty, Statement: "A title or description with nothing to show (only punctuation, symbols that are not emoji, control characters) is accepted and never shown; an all-whitespace one is refused by xiaomi.title.required / xiaomi.description.required (10008).", Level: world.SHOULD, Source: facts + "§1.3; " + addendum + "§5 (All: simple characters filtered)", Confidence: "inferred"},
 	{ID: ruleContentUTF8, Statement: "A title, description or payload that is not valid UTF-8 is a parameter error (10008).", Level: world.MUST, Source: facts + "§1.3 (UTF-8 form)", Confidence: "inferred"},
 	{ID: ruleContentControls, Statement: "Control characters other than newline and tab in the title or description are stripped on the phone, which shows the rest.", Level: world.INFO, Source: addendum + "§5 (All: characters a phone cannot render)", Confidence: "inferred"},
+
+	{ID: ruleTopicSend, Statement: "POST /v2|v3/message/topic reaches the app's phones subscribed to `topic`, /message/multi_topic those `topics` (joined with `;$;`) select by `topic_op`, /message/all every phone of the app; each takes the fields, filter, channel and quotas of /message/regid and answers data.id (a message id starting with t). A topic nobody subscribed to is accepted (code 0) and reaches no phone.", Level: world.MUST, Source: facts + "§1.1, §1.4", Confidence: "inferred"},
+	{ID: ruleTopicName, Statement: "A topic send needs a non-empty `topic` (every `;$;` element of `topics` too) → 65013; longer than 128 characters (App.Quotas topic_max_len; no number is documented) → 65010; a control character or `;$;` inside a topic → 20209.", Level: world.MUST, Source: facts + "§1.1, §1.4", Confidence: "inferred"},
+	{ID: ruleTopicMax, Statement: "/message/multi_topic takes at most 5 topics (App.Quotas max_topics) → 65035; repeated topics count once.", Level: world.MUST, Source: facts + "§1.1, §1.4", Confidence: "documented"},
+	{ID: ruleTopicOp, Statement: "/message/multi_topic needs `topic_op` → 10016, one of UNION (any topic), INTERSECTION (every topic), EXCEPT (the first topic and none of the others) → else 10017.", Level: world.MUST, Source: facts + "§1.1", Confidence: "inferred"},
+	{ID: ruleTopicsPerDevice, Statement: "A phone subscribes its app to at most 30 topics; a further subscription is refused (the SDK's subscribe fails) and topic sends to it do not reach the phone (App.Quotas topics_per_device).", Level: world.SHOULD, Source: addendum + "§2.3", Confidence: "secondary"},
+	{ID: ruleBroadcastDaily, Statement: "Broadcasts per app per Shanghai day: App.Quotas all_per_day for /message/all, topic_per_day for topic and multi_topic sends (0, the default: no limit; no number is documented); over it → 26004 (broadcast sent too frequently).", Level: world.SHOULD, Source: facts + "§1.4", Confidence: "inferred"},
 }
 
 func init() {

@@ -50,6 +50,30 @@ func (e *Emulator) sendAliases(w http.ResponseWriter, r *http.Request) {
 	e.send(w, r, byAlias)
 }
 
+// targetKey is the form field naming a send's targets; topic sends name
+// theirs in topic / topics, which the form keeps apart (topic.go).
+func (c *call) targetKey() string {
+	switch c.kind {
+	case byRegID:
+		return "registration_id"
+	case byAlias:
+		return "alias"
+	}
+	return ""
+}
+
+// received is what a success answer says was received: the message id's
+// first letter and the info line's count and kind.
+func (c *call) received() (kind byte, info string, n int) {
+	switch c.kind {
+	case byRegID:
+		return 's', "REGID", len(c.f.targets)
+	case byAlias:
+		return 'a', "ALIAS", len(c.f.targets)
+	}
+	return c.receivedTopics()
+}
+
 // rejection is a request the server refuses, with the rule that refused it.
 type rejection struct {
 	code         int
@@ -73,6 +97,7 @@ type call struct {
 	counted bool
 	enabled int // notification-enabled devices, -1 until counted
 	content world.ContentVerdict
+	topics  []string // topic sends: the topics named (topic.go)
 }
 
 type devRef struct{ id, token string }
@@ -170,10 +195,7 @@ func (c *call) read(w http.ResponseWriter, r *http.Request) rejection {
 
 	c.f = formPool.Get().(*form)
 	c.f.reset()
-	targetKey := "registration_id"
-	if c.kind == byAlias {
-		targetKey = "alias"
-	}
+	targetKey := c.targetKey()
 	if q := r.URL.RawQuery; q != "" {
 		if err := decode([]byte(q), targetKey, c.f); err != nil {
 			return decodeRejection(err)
@@ -201,14 +223,13 @@ func tooLong(limit int) rejection {
 
 func (c *call) validate() rejection {
 	f, app := c.f, c.app
-	targetKey := "registration_id"
-	if c.kind == byAlias {
-		targetKey = "alias"
-	}
-	if len(f.targets) == 0 {
+	if c.kind >= byTopic {
+		if rej := c.checkTopics(); rej.code != 0 {
+			return rej
+		}
+	} else if targetKey := c.targetKey(); len(f.targets) == 0 {
 		return rejection{codeMissingParam, "Missing required parameter: " + targetKey + ".", ruleTargetsRequired}
-	}
-	if lim := app.Quota("max_targets", defMaxTargets); len(f.targets) > lim {
+	} else if lim := app.Quota("max_targets", defMaxTargets); len(f.targets) > lim {
 		return rejection{codeIllegalValue, "Too many " + targetKey + ", at most " + itoa(lim) + " per request.", ruleTargetsMax}
 	}
 	if len(f.packages) > 0 && !contains(f.packages, app.Package) {
@@ -388,6 +409,9 @@ func (c *call) checkChannel() rejection {
 
 // resolve maps the targets onto the app's phones; unknown ones are bad.
 func (c *call) resolve() rejection {
+	if c.kind >= byTopic {
+		return c.resolveTopics()
+	}
 	c.devices = make([]devRef, 0, len(c.f.targets))
 	for _, t := range c.f.targets {
 		if c.kind == byRegID {
@@ -475,7 +499,7 @@ func (c *call) takeQuota() rejection {
 		kept = append(kept, d)
 	}
 	c.devices = kept
-	if len(kept) == 0 {
+	if len(kept) == 0 && len(c.over) > 0 { // a topic nobody subscribed to reaches no device, and is no error
 		return rejection{codeQuota, c.over[0].reason, c.over[0].rule}
 	}
 	return rejection{}
@@ -501,12 +525,9 @@ func (c *call) total(mult int) int {
 // accept answers success, records the request and hands the message to
 // each phone.
 func (c *call) accept(out *[]byte) {
-	kindByte, info := byte('s'), "REGID"
-	if c.kind == byAlias {
-		kindByte, info = 'a', "ALIAS"
-	}
+	kindByte, info, targets := c.received()
 	trace, id := c.e.newIDs(kindByte)
-	s := success{id: id, dayAcked: c.acked, dayQuota: c.quota, info: info, targets: len(c.f.targets)}
+	s := success{id: id, dayAcked: c.acked, dayQuota: c.quota, info: info, targets: targets}
 	if c.kind == byRegID {
 		s.badRegIDs = c.bad
 	}

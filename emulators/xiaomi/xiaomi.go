@@ -1,15 +1,27 @@
 // Package xiaomi emulates Xiaomi MiPush's server API (api.xmpush.xiaomi.com):
-// POST /v2|v3|v4/message/regid and /v2|v3/message/alias with a form body,
-// `Authorization: key=<AppSecret>`, Xiaomi's validation, codes and answer
-// shapes, the message classes' daily quotas (counted in the world's shared
-// counters, reset at Shanghai midnight) and what the phone does with the
-// message (world.Deliver). The facts are vendor-facts/xiaomi-meizu-vivo.md §1
-// and addendum-gaps-closed.md §2; Rules lists every rule with its source.
+// POST /v2|v3|v4/message/regid, /v2|v3/message/alias and the broadcasts
+// /v2|v3/message/topic, /v2|v3/message/multi_topic and /v2|v3/message/all
+// (topic.go) with a form body, `Authorization: key=<AppSecret>`, Xiaomi's
+// validation, codes and answer shapes, the message classes' daily quotas
+// (counted in the world's shared counters, reset at Shanghai midnight) and
+// what the phone does with the message (world.Deliver). The facts are
+// vendor-facts/xiaomi-meizu-vivo.md §1 and addendum-gaps-closed.md §2; Rules
+// lists every rule with its source.
 //
 // Aliases: MiPush maps an alias set by the app (MiPushClient.setAlias) to its
 // regIds. The emulator keeps that map in the app's Extra, key "alias.<alias>",
 // value the regIds joined with commas; SetAlias writes it, and the control
 // plane can set it with the app's "extra" object.
+//
+// Topics: a phone's subscriptions (MiPushClient.subscribe) are the world's
+// (world.SubscribeTopic, PUT /_pushsim/devices/{id}/topics/{topic}); MiPush
+// allows 30 per phone and app. A topic send reaches the app's subscribed
+// phones, /message/all every phone of the app.
+//
+// Not emulated: /v2/message/user_account (the world keeps no user accounts
+// to map onto phones), /v1/validation/regids (the facts give no answer
+// shape), the multi-message, schedule, trace, stats, channel, revoke and
+// server-side topic subscription APIs.
 //
 // Knobs where the facts are silent or an app needs other numbers, all per
 // app. App.Quotas (integers):
@@ -32,6 +44,12 @@
 //	ttl_max_private_ms  for private messages (864000000, 10 days)
 //	ttl_max_default_ms  for default-class messages (1209600000)
 //	time_to_send_max_ms how far ahead time_to_send may be (604800000, 7 days)
+//	max_topics          topics per multi_topic send (5)
+//	topic_max_len       characters of a topic, 65010 above it (128; none is documented)
+//	topics_per_device   topics a phone may subscribe to (30; read by the world)
+//	topic_subscribers   phones a topic may have (world.DefaultSubscribersPerTopic)
+//	all_per_day         /message/all sends per app per day, 26004 above it (0 = no limit)
+//	topic_per_day       topic and multi_topic sends per app per day (0 = no limit)
 //
 // App.Settings (strings):
 //
@@ -114,6 +132,7 @@ func (e *Emulator) routes() *mux.Router {
 		r.HandleFunc(p, e.sendAliases).Methods(http.MethodPost)
 		e.sendPaths[p] = e.sendAliases
 	}
+	e.topicRoutes(r)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.answerPlain(w, r, http.StatusNotFound, codeAPINotFound, reasonAPINotFound)
 	})

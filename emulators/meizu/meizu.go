@@ -1,12 +1,18 @@
 // Package meizu emulates Meizu's Flyme Push server API
 // (server-api-push.meizu.com): the signed form posts
 // POST /garcia/api/server/push/varnished/pushByPushId and .../pushByAlias
-// (and their restricted unvarnished, pass-through twins), Meizu's
-// validation of messageJson, its result codes and texts, the `value` map of
-// per-target codes, the message classes' caps (counted in the world's shared
-// counters, reset at Shanghai midnight) and what the phone does with the
-// message (world.Deliver). The facts are vendor-facts/xiaomi-meizu-vivo.md §2
-// and addendum-gaps-closed.md §4; Rules lists every rule with its source.
+// (and their restricted unvarnished, pass-through twins), and the task
+// APIs ("save once, push to many", task.go): .../push/pushTask/getTaskId
+// (store a message, answer its taskId), .../push/task/varnished/pushByPushId
+// and .../pushByAlias (a stored task to ≤ 100 targets; unvarnished twins),
+// .../push/pushTask/pushToApp (every phone of the app, optionally at a
+// scheduled start) and .../push/pushTask/cancel (withdraw what a pushToApp
+// task has not delivered yet). Meizu's validation of messageJson, its result
+// codes and texts, the `value` map of per-target codes, the message classes'
+// caps (counted in the world's shared counters, reset at Shanghai midnight)
+// and what the phone does with the message (world.Deliver). The facts are
+// vendor-facts/xiaomi-meizu-vivo.md §2 and addendum-gaps-closed.md §4; Rules
+// lists every rule with its source.
 //
 // Console conventions (world.App) for Meizu: ID = appId (a number), Secret =
 // AppSecret (signs every request), Key = AppKey (used by the phone SDK; a
@@ -34,6 +40,7 @@
 //	content_max        characters of noticeBarInfo.content (100)
 //	valid_time_max     hours of pushTimeInfo.validTime (72)
 //	pass_through_max   bytes of a pass-through content (2000; the SDK README says 3800)
+//	tasks_max          tasks kept per app (10000; the oldest are forgotten → 110032)
 //
 // App.Settings (strings):
 //
@@ -68,12 +75,14 @@ type Emulator struct {
 	w     *world.World
 	paths map[string]route
 	h     http.Handler
+	tasks taskStore // task.go
 }
 
 // route is what one push path sends to.
 type route struct {
 	alias       bool // targets are aliases, not pushIds
 	passThrough bool // unvarnished
+	op          taskOp
 }
 
 // New returns the Meizu emulator over w.
@@ -84,6 +93,7 @@ func New(w *world.World) world.Vendor {
 		PathPassThroughByPushID: {passThrough: true},
 		PathPassThroughByAlias:  {alias: true, passThrough: true},
 	}}
+	e.addTaskRoutes() // task.go
 	e.h = http.HandlerFunc(e.serve)
 	return e
 }
@@ -100,7 +110,7 @@ func (e *Emulator) Hosts() []string {
 // Handler serves Meizu's real paths.
 func (e *Emulator) Handler() http.Handler { return e.h }
 
-// serve routes by exact path: four POST endpoints need no router.
+// serve routes by exact path: a dozen POST endpoints need no router.
 func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	rt, ok := e.paths[r.URL.Path]
 	switch {
@@ -108,6 +118,8 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 		e.answerPlain(w, r, http.StatusNotFound, "no Meizu push API at "+truncate(r.URL.Path, 200))
 	case r.Method != http.MethodPost:
 		e.answerPlain(w, r, http.StatusMethodNotAllowed, "Meizu push APIs take POST, not "+truncate(r.Method, 20))
+	case rt.op != opNone:
+		e.task(w, r, rt)
 	default:
 		e.push(w, r, rt)
 	}

@@ -48,6 +48,10 @@ type clickTypeInfo struct {
 type pushTimeInfo struct {
 	OffLine   flexBool `json:"offLine"`
 	ValidTime flexInt  `json:"validTime"`
+	// A scheduled start, documented for pushToApp and pushToTag only
+	// (task.go): 0 now, 1 at startTime (yyyy-MM-dd HH:mm:ss).
+	PushTimeType flexInt   `json:"pushTimeType"`
+	StartTime    optString `json:"startTime"`
 }
 
 type advanceInfo struct {

@@ -35,6 +35,14 @@ const (
 	ruleAppCount     = "meizu.quota.app-count"
 	rulePassThrough  = "meizu.pass-through.restricted"
 
+	ruleTaskCreate   = "meizu.task.create"
+	ruleTaskID       = "meizu.task.id"
+	ruleTaskPush     = "meizu.task.push"
+	ruleTaskCap      = "meizu.task.cap"
+	rulePushToApp    = "meizu.task.push-to-app"
+	ruleTaskSchedule = "meizu.task.schedule"
+	ruleTaskCancel   = "meizu.task.cancel"
+
 	ruleContentWord     = "meizu.content.sensitive-word"
 	ruleContentEmpty    = "meizu.content.empty"
 	ruleContentControls = "meizu.content.control-chars"
@@ -46,7 +54,7 @@ const (
 )
 
 var rules = []world.Rule{
-	{ID: rulePath, Statement: "Pushes are POSTs to /garcia/api/server/push/{varnished,unvarnished}/pushBy{PushId,Alias}; an unknown path is answered HTTP 404 and another method HTTP 405, both with code 500 in Meizu's envelope.", Level: world.INFO, Source: facts + "§2.1", Confidence: "inferred"},
+	{ID: rulePath, Statement: "Pushes are POSTs to /garcia/api/server/push/{varnished,unvarnished}/pushBy{PushId,Alias}, the task APIs to .../push/task/{varnished,unvarnished}/pushBy{PushId,Alias} and .../push/pushTask/{getTaskId,pushToApp,cancel}; an unknown path is answered HTTP 404 and another method HTTP 405, both with code 500 in Meizu's envelope.", Level: world.INFO, Source: facts + "§2.1", Confidence: "inferred"},
 	{ID: ruleForm, Statement: "The body is an application/x-www-form-urlencoded UTF-8 form; a broken %-escape or a value that is not UTF-8 is answered 1005 参数错误，请参考API文档.", Level: world.MUST, Source: facts + "§2.3", Confidence: "inferred"},
 	{ID: ruleSize, Statement: "A body over 512 KiB (100 pushIds and a full messageJson need about 10 KiB) is answered 1005.", Level: world.SHOULD, Source: facts + "§2.3, §2.5", Confidence: "inferred"},
 	{ID: ruleRequired, Statement: "appId, pushIds (or alias), messageJson and sign are required; a missing or empty one is answered 110004 参数不能为空.", Level: world.MUST, Source: facts + "§2.3; " + addendum + "§4.1", Confidence: "documented"},
@@ -76,6 +84,13 @@ var rules = []world.Rule{
 	{ID: ruleAppDaily, Statement: "App.Quotas daily_pushes caps the app's push requests per day (no default: the number is not published); over it the request is answered 110019 超过该应用每天推送次数限制.", Level: world.SHOULD, Source: facts + "§2.5; " + addendum + "§4.2", Confidence: "inferred"},
 	{ID: ruleAppCount, Statement: "App.Quotas daily_targets caps the messages (targets) an app sends per day (no default); once reached a request is answered 110051 超过该应用的次数限制.", Level: world.SHOULD, Source: facts + "§2.5; " + addendum + "§4.2", Confidence: "inferred"},
 	{ID: rulePassThrough, Statement: "Pass-through (unvarnished) pushes are restricted since 2018-06-16: answered 110053 透传超过限制 unless App.Settings pass_through=allowed, when the content (≤ 2000 bytes) reaches the app, never the shade.", Level: world.MUST, Source: facts + "§2.1, §2.3, §2.5", Confidence: "documented"},
+	{ID: ruleTaskCreate, Statement: "POST .../pushTask/getTaskId (appId, pushType, messageJson, sign) stores a message: pushType is required (110004) and 0 notification or 1 pass-through (else 1005), messageJson is checked as pushByPushId checks it (pass-through: 110053 while restricted); the answer is code 200 with value {taskId, pushType, appId} and nothing is sent.", Level: world.MUST, Source: facts + "§2.1, §2.4 (S-M2 README)", Confidence: "documented"},
+	{ID: ruleTaskID, Statement: "A task call without taskId is answered 110004; a taskId that is not a number, not one of the app's tasks, or pushed through the other type's path (varnished vs unvarnished) or, for a pushToApp task, to targets is answered 110032 非法的taskId.", Level: world.MUST, Source: facts + "§2.4; " + addendum + "§4.1", Confidence: "documented"},
+	{ID: ruleTaskPush, Statement: "POST .../task/varnished/pushByPushId and .../pushByAlias (appId, taskId, pushIds or alias, sign) send the stored message to at most 100 targets, with the same msgId answer and per-target `value` map as pushByPushId (110002, 110003, 110005, 110010, 110011, 518, 520); the message is checked again when pushed.", Level: world.MUST, Source: facts + "§2.1, §2.4, §2.5", Confidence: "documented"},
+	{ID: ruleTaskCap, Statement: "The emulator keeps at most App.Quotas tasks_max (10000) tasks per app and 64 MiB of stored messages in all; the oldest go first and their taskId is answered 110032 (Meizu publishes no task lifetime or count).", Level: world.INFO, Source: facts + "§2.1 (no number given)", Confidence: "inferred"},
+	{ID: rulePushToApp, Statement: "POST .../pushTask/pushToApp (appId, pushType, messageJson, sign) sends a notification to every phone that has the app installed and answers value {taskId, pushType, appId}; pushType 1 (pass-through) is answered 110053; each phone is admitted as a pushByPushId target is (switch off, daily public cap, per-minute fold), refusals are in the ledger only.", Level: world.MUST, Source: facts + "§2.1, §2.5 (S-M2 README)", Confidence: "documented"},
+	{ID: ruleTaskSchedule, Statement: "A pushToApp with pushTimeInfo.pushTimeType 1 is held for every phone until startTime (yyyy-MM-dd HH:mm:ss, Asia/Shanghai; missing or malformed → 1005, pushTimeType not 0/1 → 1005) and its validTime counts from there; a start that has passed sends at once.", Level: world.SHOULD, Source: "S-M2 README (pushToApp), cited by " + facts + "§2.1", Confidence: "inferred"},
+	{ID: ruleTaskCancel, Statement: "POST .../pushTask/cancel (appId, taskId, pushType, sign) cancels a pushToApp task: what it has not delivered yet (held for its start or an offline phone) is withdrawn and the answer is value {result: true}; a task with nothing left, or cancelled before, is answered 500 任务已取消[已完成]，无法取消; a getTaskId task 110032.", Level: world.MUST, Source: facts + "§2.1; " + addendum + "§4.1 (S-M2 README)", Confidence: "documented"},
 	{ID: ruleContentWord, Statement: "A title, content, subtitle, expanded text or pass-through content holding a sensitive word (world content filter: PUT /_pushsim/content/meizu, App.Settings content.sensitive_words) is accepted (code 200) and never shown; Meizu documents no word rule or code.", Level: world.SHOULD, Source: facts + "§2.5; " + addendum + "§5", Confidence: "inferred"},
 	{ID: ruleContentEmpty, Statement: "A title or content with nothing to show (only whitespace, punctuation, symbols that are not emoji, control characters) passes the 1–32 / 1–100 length rule, is accepted and never shown.", Level: world.SHOULD, Source: facts + "§2.3; " + addendum + "§5 (All: simple characters filtered)", Confidence: "inferred"},
 	{ID: ruleContentControls, Statement: "Control characters other than newline and tab in the title or content are stripped on the phone, which shows the rest (a value that is not UTF-8 is meizu.request.form, 1005).", Level: world.INFO, Source: addendum + "§5 (All: characters a phone cannot render)", Confidence: "inferred"},

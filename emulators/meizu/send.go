@@ -56,6 +56,7 @@ type call struct {
 	window  bool // a fixDisplay window holds the message
 	public  bool
 	content world.ContentVerdict
+	timing  *pushTimeInfo // pushTimeInfo as sent: a pushToApp's scheduled start (task.go)
 }
 
 // devRef is one phone a target reached.
@@ -69,7 +70,25 @@ type failure struct {
 }
 
 func (e *Emulator) push(w http.ResponseWriter, r *http.Request, rt route) {
-	c := call{e: e, rt: rt, now: e.w.Now()}
+	var c call
+	rej := c.begin(e, w, r, rt)
+	if rej.code == "" {
+		rej = c.decode()
+	}
+	if rej.code == "" {
+		rej = c.appQuotas()
+	}
+	if rej.code != "" {
+		c.refuse(w, rej)
+		return
+	}
+	writeJSON(w, http.StatusOK, c.send())
+}
+
+// begin starts a call: the form read, the app found and the sign and the
+// app's request rate checked, as every Meizu API does first.
+func (c *call) begin(e *Emulator, w http.ResponseWriter, r *http.Request, rt route) rejection {
+	*c = call{e: e, rt: rt, now: e.w.Now()}
 	c.entry = world.Entry{Kind: world.KindRequest, Vendor: vendorName, Method: r.Method, Path: r.URL.Path, Status: http.StatusOK, At: c.now}
 	rej := c.read(w, r)
 	if rej.code == "" {
@@ -78,22 +97,22 @@ func (e *Emulator) push(w http.ResponseWriter, r *http.Request, rt route) {
 	if rej.code == "" {
 		rej = c.rate()
 	}
-	if rej.code == "" {
-		rej = c.decode()
-	}
-	if rej.code == "" {
-		rej = c.appQuotas()
-	}
-	if rej.code != "" {
-		b := appendError(make([]byte, 0, 96), rej.code)
-		c.entry.Verdict, c.entry.Code, c.entry.Rule, c.entry.Reason = world.VerdictRejected, rej.code, rej.rule, rej.reason
-		c.entry.Tokens = c.targets
-		c.entry.Response = string(b)
-		e.w.Record(c.entry)
-		writeJSON(w, http.StatusOK, b)
-		return
-	}
-	writeJSON(w, http.StatusOK, c.send())
+	return rej
+}
+
+// refuse answers a request-level error in Meizu's envelope and records it.
+func (c *call) refuse(w http.ResponseWriter, rej rejection) {
+	c.refuseText(w, rej, Text(rej.code))
+}
+
+// refuseText is refuse with another message (500's texts vary by case).
+func (c *call) refuseText(w http.ResponseWriter, rej rejection, message string) {
+	b := appendErrorText(make([]byte, 0, 96), rej.code, message)
+	c.entry.Verdict, c.entry.Code, c.entry.Rule, c.entry.Reason = world.VerdictRejected, rej.code, rej.rule, rej.reason
+	c.entry.Tokens = c.targets
+	c.entry.Response = string(b)
+	c.e.w.Record(c.entry)
+	writeJSON(w, http.StatusOK, b)
 }
 
 // read takes the form body within maxBody.
@@ -169,6 +188,14 @@ func (c *call) rate() rejection {
 
 // decode reads the targets, the package restriction and messageJson.
 func (c *call) decode() rejection {
+	if rej := c.decodeTargets(); rej.code != "" {
+		return rej
+	}
+	return c.decodeMessage(c.form.Get("messageJson"))
+}
+
+// decodeTargets reads pushIds (or alias) and restrictedPackageNames.
+func (c *call) decodeTargets() rejection {
 	field := "pushIds"
 	if c.rt.alias {
 		field = "alias"
@@ -189,7 +216,12 @@ func (c *call) decode() rejection {
 			return rejection{codePackage, rulePackage, "restrictedPackageNames does not include the app's package " + c.app.Package}
 		}
 	}
-	raw := c.form.Get("messageJson")
+	return rejection{}
+}
+
+// decodeMessage validates a messageJson, notification or pass-through as
+// the route says, and builds what the phone will see.
+func (c *call) decodeMessage(raw string) rejection {
 	if raw == "" {
 		return rejection{codeEmpty, ruleRequired, "messageJson is missing"}
 	}
@@ -206,6 +238,7 @@ func (c *call) decode() rejection {
 		}
 		return rejection{codeParameter, ruleJSON, "messageJson is not a message object: " + truncate(err.Error(), 200)}
 	}
+	c.timing = m.PushTimeInfo
 	if c.rt.passThrough {
 		return c.passThrough(&m)
 	}
@@ -455,8 +488,19 @@ func (c *call) appQuotas() rejection {
 func (c *call) send() []byte {
 	msgID := c.e.w.RandString(32, world.Hex)
 	c.n.MessageID = msgID
-	var failed []failure
-	var sent []devRef
+	failed, sent := c.fanOut()
+	codes := make([]targetCode, len(failed))
+	for i, f := range failed {
+		codes[i] = f.targetCode
+	}
+	b := appendSuccess(make([]byte, 0, 160), msgID, codes)
+	c.conclude(b, failed, sent)
+	return b
+}
+
+// fanOut decides every target: the phones the message goes to, and the
+// targets refused with their per-target codes.
+func (c *call) fanOut() (failed []failure, sent []devRef) {
 	for _, t := range c.targets {
 		devs, f := c.resolve(t)
 		if f.code != "" {
@@ -483,14 +527,19 @@ func (c *call) send() []byte {
 			failed = append(failed, first)
 		}
 	}
-	codes := make([]targetCode, len(failed))
-	for i, f := range failed {
-		codes[i] = f.targetCode
-	}
-	b := appendSuccess(make([]byte, 0, 160), msgID, codes)
+	return failed, sent
+}
 
+// conclude records the accepted request with its answer b and every
+// refused target, then hands the message (c.n, its MessageID set) to each
+// phone it reached.
+func (c *call) conclude(b []byte, failed []failure, sent []devRef) {
+	msgID := c.n.MessageID
 	e := &c.entry
-	e.Verdict, e.Code, e.MessageID, e.Tokens, e.Response = world.VerdictAccepted, codeOK, msgID, c.targets, string(b)
+	e.Verdict, e.Code, e.MessageID, e.Response = world.VerdictAccepted, codeOK, msgID, string(b)
+	if e.Tokens == nil {
+		e.Tokens = c.targets
+	}
 	if len(sent) == 1 && len(c.targets) == 1 {
 		e.Device = sent[0].id
 	}
@@ -499,12 +548,17 @@ func (c *call) send() []byte {
 	case contentRule != "" && len(sent) > 0:
 		e.Verdict, e.Rule, e.Reason = world.VerdictNotShown, contentRule, c.content.Reason+"; accepted and not shown"
 	case len(failed) > 0:
-		e.Rule = failed[0].rule
-		e.Reason = strconv.Itoa(len(c.targets)) + " target(s): " + strconv.Itoa(len(c.targets)-len(failed)) + " sent, " +
+		if e.Rule == "" {
+			e.Rule = failed[0].rule
+		}
+		if e.Reason != "" {
+			e.Reason += "; "
+		}
+		e.Reason += strconv.Itoa(len(c.targets)) + " target(s): " + strconv.Itoa(len(c.targets)-len(failed)) + " sent, " +
 			strconv.Itoa(len(failed)) + " refused; first " + failed[0].code + " for " + truncate(failed[0].target, 60) + ": " + failed[0].reason
 	case c.n.PassThrough:
 		e.Verdict, e.Rule, e.Reason = world.VerdictNotShown, rulePassThrough, "pass-through message: handed to the app, not shown"
-	case !c.public:
+	case !c.public && e.Rule == "":
 		e.Rule, e.Reason = rulePrivate, "private message (noticeMsgType 1): no daily cap"
 	}
 	w := c.e.w
@@ -534,7 +588,6 @@ func (c *call) send() []byte {
 				Reason: "held until fixStartDisplayTime " + opt.HoldUntil.In(world.Shanghai).Format(timeLayout) + " Asia/Shanghai, dropped if not shown by fixEndDisplayTime"})
 		}
 	}
-	return b
 }
 
 // resolve finds the phones a target names, or the per-target code that

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -71,12 +72,17 @@ type topicTable struct {
 	limits   map[string]TopicLimits // by vendor; survives Reset (vendor configuration)
 	subs     map[topicKey][]string  // phone ids, in subscription order
 	byDevice map[string][]string    // phone id → its topics, in subscription order
+
+	since map[deviceTopic]time.Time // when the phone subscribed (Huawei's topic:list addDate)
 }
+
+type deviceTopic struct{ device, topic string }
 
 // reset forgets every subscription and keeps the vendors' limits.
 func (t *topicTable) reset() {
 	t.subs = map[topicKey][]string{}
 	t.byDevice = map[string][]string{}
+	t.since = map[deviceTopic]time.Time{}
 }
 
 // forget removes a phone from every topic it is subscribed to.
@@ -89,6 +95,7 @@ func (t *topicTable) forget(p *phone) {
 		} else {
 			t.subs[k] = ids
 		}
+		delete(t.since, deviceTopic{p.ID, topic})
 	}
 	delete(t.byDevice, p.ID)
 }
@@ -177,6 +184,7 @@ func (w *World) SubscribeTopic(idOrName, topic string) error {
 	}
 	w.topics.byDevice[p.ID] = append(mine, topic)
 	w.topics.subs[k] = append(w.topics.subs[k], p.ID)
+	w.topics.since[deviceTopic{p.ID, topic}] = w.clock.Now()
 	id := p.ID
 	w.mu.Unlock()
 	w.notify(Event{Kind: "device", Device: id})
@@ -209,6 +217,7 @@ func (w *World) UnsubscribeTopic(idOrName, topic string) error {
 	} else {
 		w.topics.subs[k] = ids
 	}
+	delete(w.topics.since, deviceTopic{p.ID, topic})
 	id := p.ID
 	w.mu.Unlock()
 	w.notify(Event{Kind: "device", Device: id})
@@ -224,6 +233,29 @@ func (w *World) DeviceTopics(idOrName string) ([]string, error) {
 		return nil, fmt.Errorf("device %q: %w", idOrName, ErrNotFound)
 	}
 	return slices.Clone(w.topics.byDevice[p.ID]), nil
+}
+
+// TopicSince is one of a phone's topics and when it subscribed.
+type TopicSince struct {
+	Topic string    `json:"topic"`
+	Since time.Time `json:"since"`
+}
+
+// DeviceTopicsSince lists a phone's topics with their subscription times,
+// in subscription order.
+func (w *World) DeviceTopicsSince(idOrName string) ([]TopicSince, error) {
+	w.mu.RLock()
+	defer w.mu.RUnlock()
+	p := w.phoneLocked(idOrName)
+	if p == nil {
+		return nil, fmt.Errorf("device %q: %w", idOrName, ErrNotFound)
+	}
+	topics := w.topics.byDevice[p.ID]
+	out := make([]TopicSince, len(topics))
+	for i, t := range topics {
+		out[i] = TopicSince{Topic: t, Since: w.topics.since[deviceTopic{p.ID, t}]}
+	}
+	return out, nil
 }
 
 // Topics lists an app's topics that have subscribers, by name.

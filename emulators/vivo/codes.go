@@ -52,6 +52,7 @@ const (
 	codeRegIDsCount      = 10153
 	codeAliasesCount     = 10154
 	codeListPayloadQuota = 10252
+	codeAllDaily         = 10254 // /message/all over its daily count
 	codeAliasLong        = 10301
 	codeRegID            = 10302
 	codeCallbackLong     = 10305
@@ -104,6 +105,7 @@ var descs = map[int]string{
 	codeRegIDsCount:      "regIds不合法",
 	codeAliasesCount:     "aliases不合法",
 	codeListPayloadQuota: "批量发送消息体超出限制", // facts
+	codeAllDaily:         "全量发送超过次数限",   // facts (the text really ends "次数限")
 	codeAliasLong:        "alias不合法",
 	codeRegID:            "regId不合法", // facts
 	codeCallbackLong:     "callback不合法",

@@ -24,6 +24,7 @@ func FuzzRequest(f *testing.F) {
 		`{"clientCustomMap":{"a":{"b":[1,{"c":"}"}]}},"extra":{"callback":"1","callback.param":"\\"}}`,
 		`{"regIds":["17731080000002274085543","17731080000002274085544"],"taskId":"100000001","requestId":"l1","pushMode":1}`,
 		`{"regIds":"a,b","aliases":[{"x":1},null],"taskId":12,"requestId":[]}`,
+		`{"notifyType":2,"title":"今日推荐","content":"周末大促","skipType":1,"classification":0,"requestId":"b1","timeToLive":900}`,
 		`{"re\u0067Id":"17731080000002274085543" , "notifyType" : 2 , "title":"a","content":"b","skipType":2,"skipContent":"https://x","requestId":"r"}`,
 	}
 	for _, s := range seeds {
@@ -49,7 +50,7 @@ func FuzzRequest(f *testing.F) {
 		e.stateLocked()
 		e.tokens["fuzz"] = authToken{appID: a.ID, expires: clock.Now().Add(time.Hour)}
 		e.mu.Unlock()
-		for _, path := range []string{"/message/auth", "/message/send", "/message/saveListPayload", "/message/pushToList"} {
+		for _, path := range []string{"/message/auth", "/message/send", "/message/saveListPayload", "/message/pushToList", "/message/all"} {
 			r := httptest.NewRequest(http.MethodPost, path, bytes.NewReader([]byte(body)))
 			r.Header.Set("authToken", "fuzz")
 			rec := httptest.NewRecorder()

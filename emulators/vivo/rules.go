@@ -39,6 +39,8 @@ const (
 	ruleListTargets     = "vivo.list.targets"
 	ruleListTask        = "vivo.list.task"
 	ruleListQuota       = "vivo.list.payload-quota"
+	ruleAllTargets      = "vivo.all.targets"
+	ruleAllDaily        = "vivo.all.daily"
 	rulePath            = "vivo.api.path"
 	ruleContentWord     = "vivo.content.sensitive-word"
 	ruleContentEmpty    = "vivo.content.empty"
@@ -87,7 +89,9 @@ var rules = []world.Rule{
 	{ID: ruleListTargets, Statement: "pushToList needs regIds (or aliases) → 10150, 2…1000 of them → 10153/10154; regIds win when both are sent; bad ones come back in invalidUsers.", Level: world.MUST, Source: facts + "§3.3, §3.4", Confidence: "documented"},
 	{ID: ruleListTask, Statement: "pushToList needs the taskId of a saveListPayload of the same app → 10151.", Level: world.MUST, Source: facts + "§3.1, §3.4", Confidence: "documented"},
 	{ID: ruleListQuota, Statement: "saveListPayload calls per app per day are capped by App.Quotas list_payloads_daily (none by default: the number is not documented) → 10252.", Level: world.INFO, Source: addendum + "§1.3", Confidence: "inferred"},
-	{ID: rulePath, Statement: "Only POST /message/auth, /message/send, /message/saveListPayload and /message/pushToList are served.", Level: world.INFO, Source: facts + "§3.1", Confidence: "documented"},
+	{ID: ruleAllTargets, Statement: "POST /message/all takes /message/send's fields without regId/alias (timeToLive 900…86400 as for a list payload) and sends the message to every phone that has the app installed (pushMode=1: only the test devices), each under the per-device rules (operation cap, duplicates, 07:00–23:00), counted in the daily totals (10070/10073); the answer is a taskId.", Level: world.MUST, Source: facts + "§3.1, §3.3, §3.5", Confidence: "documented"},
+	{ID: ruleAllDaily, Statement: "/message/all is accepted once per app per day (App.Quotas all_daily; -1 unlimited); more → 10254 全量发送超过次数限. Test pushes (pushMode=1) are not counted. Resets at Shanghai midnight.", Level: world.MUST, Source: facts + "§3.4, §3.5; " + addendum + "§1.2, §1.3", Confidence: "documented"},
+	{ID: rulePath, Statement: "Only POST /message/auth, /message/send, /message/saveListPayload, /message/pushToList and /message/all are served (GET /report/getStatistics is not: the facts do not give its answer's shape).", Level: world.INFO, Source: facts + "§3.1", Confidence: "documented"},
 	{ID: ruleContentWord, Statement: "A title or content holding a sensitive word (world content filter: PUT /_pushsim/content/vivo, App.Settings content.sensitive_words) is accepted and never shown (vivo documents no code); the ledger names the word.", Level: world.SHOULD, Source: facts + "§3.5 (not found); " + addendum + "§5", Confidence: "inferred"},
 	{ID: ruleContentEmpty, Statement: "A title or content of only symbols (punctuation, symbols that are not emoji, control characters) is rejected as too simple → 10104; an all-whitespace one is empty after trimming → 10055/10057.", Level: world.MUST, Source: addendum + "§1.6, §5", Confidence: "secondary"},
 	{ID: ruleContentEncoding, Statement: "A title or content that is not valid UTF-8 (or escapes a lone surrogate, \\ud800) is illegal: title → 10056 title不合法, content → 10058 content不合法.", Level: world.MUST, Source: addendum + "§1.3 (\"<field>不合法\" pattern)", Confidence: "inferred"},

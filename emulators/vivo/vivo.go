@@ -1,8 +1,9 @@
 // Package vivo emulates vivo Push's server API (api-push.vivo.com.cn):
 // POST /message/auth (md5-signed, answers an authToken valid 24 h),
 // /message/send (one regId or alias), /message/saveListPayload (stores a
-// message, answers a taskId) and /message/pushToList (a taskId to 2–1000
-// regIds), all JSON with the `authToken` header, vivo's validation, result
+// message, answers a taskId), /message/pushToList (a taskId to 2–1000
+// regIds) and /message/all (every phone of the app, once a day by default;
+// all.go), all JSON with the `authToken` header, vivo's validation, result
 // codes, desc texts and answer shapes; the two message classes (system and
 // operation, with category) and their rules: re-classification of
 // marketing-like system messages, per-device and per-app daily quotas
@@ -30,6 +31,7 @@
 //	                      3× the same base; -1 unlimited, vivo grants that on request)
 //	list_payloads_daily   saveListPayload calls per app per day (-1 = unlimited, the
 //	                      default: the real number behind 10252 is not documented)
+//	all_daily             /message/all calls per app per day (1; -1 = unlimited) → 10254
 //	title_max             title length (40)
 //	content_max           content length (100)
 //	ttl_max_s             longest timeToLive (86400 today; 604800 in older docs)
@@ -137,6 +139,7 @@ func (e *Emulator) routes() *mux.Router {
 	r.HandleFunc("/message/send", e.send).Methods(http.MethodPost)
 	r.HandleFunc("/message/saveListPayload", e.saveListPayload).Methods(http.MethodPost)
 	r.HandleFunc("/message/pushToList", e.pushToList).Methods(http.MethodPost)
+	r.HandleFunc("/message/all", e.all).Methods(http.MethodPost) // all.go
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.plain(w, r, http.StatusNotFound, "Not Found")
 	})

@@ -1,0 +1,3 @@
+module github.com/modood/pushapi
+
+go 1.14

@@ -7,6 +7,8 @@ import (
 
 	firebase "firebase.google.com/go/v4"
 	"firebase.google.com/go/v4/messaging"
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/google"
 	"google.golang.org/api/option"
 
 	"github.com/pushsim/pushsim/emulators"
@@ -108,5 +110,79 @@ func TestFirebaseAdminSDK(t *testing.T) {
 	}
 	if sh, _ := s.World.Shade(phone.ID); len(sh.Shown) != 1 {
 		t.Fatalf("a dry run reached the shade")
+	}
+}
+
+// TestFirebaseAdminSDKTopics subscribes a phone with the official SDK's
+// SubscribeToTopic and sends to the topic. The SDK's Instance ID endpoint is
+// hard-coded (https://iid.googleapis.com/iid/v1), so the SDK gets an HTTP
+// client whose transport reaches the emulators in memory by the real host
+// names; the client is authorised the way the SDK authorises itself
+// (x/oauth2's JWT flow over the key file, whose token_uri is Google's).
+func TestFirebaseAdminSDKTopics(t *testing.T) {
+	s := emulators.Start(t, emulators.Options{Clock: world.NewVirtualClock(time.Now()), Seed: 12})
+	v := s.Vendor(fcm.Vendor)
+	app := world.App{Vendor: fcm.Vendor, Name: "news", Package: "com.example.news"}
+	v.DemoApp(&app)
+	stored, err := s.World.AddApp(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	register := func(name string) world.Device {
+		d, err := s.World.Register(world.Device{Vendor: fcm.Vendor, App: "news", Name: name, Token: v.NewToken(stored)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	alice, bob := register("alice-phone"), register("bob-phone")
+
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, s.Client())
+	creds, err := google.CredentialsFromJSON(ctx, fcm.ServiceAccountJSON(stored, fcm.GoogleTokenURL), "https://www.googleapis.com/auth/firebase.messaging")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fb, err := firebase.NewApp(ctx, &firebase.Config{ProjectID: stored.ID}, option.WithHTTPClient(oauth2.NewClient(ctx, creds.TokenSource)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := fb.Messaging(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	resp, err := client.SubscribeToTopic(ctx, []string{alice.Token, v.NewToken(stored)}, "breaking")
+	if err != nil {
+		t.Fatalf("SubscribeToTopic: %v", err)
+	}
+	if resp.SuccessCount != 1 || resp.FailureCount != 1 || resp.Errors[0].Index != 1 || resp.Errors[0].Reason != "NOT_FOUND" {
+		t.Fatalf("SubscribeToTopic answered %+v (errors %+v)", resp, resp.Errors)
+	}
+	if _, err := client.Send(ctx, &messaging.Message{Topic: "breaking", Notification: &messaging.Notification{Title: "Extra", Body: "read all about it"}}); err != nil {
+		t.Fatalf("send to the topic: %v", err)
+	}
+	if sh, _ := s.World.Shade(alice.ID); len(sh.Shown) != 1 || sh.Shown[0].Title != "Extra" {
+		t.Fatalf("the subscribed phone shows %+v", sh.Shown)
+	}
+	if sh, _ := s.World.Shade(bob.ID); len(sh.Shown) != 0 {
+		t.Fatalf("the phone that did not subscribe shows %+v", sh.Shown)
+	}
+
+	// A condition, then the SDK's unsubscribe.
+	if _, err := client.Send(ctx, &messaging.Message{Condition: "'breaking' in topics && !('sports' in topics)", Data: map[string]string{"k": "v"}}); err != nil {
+		t.Fatalf("send to a condition: %v", err)
+	}
+	if sh, _ := s.World.Shade(alice.ID); len(sh.Inbox) != 1 {
+		t.Fatalf("the condition's data message did not reach the app: %+v", sh)
+	}
+	if resp, err := client.UnsubscribeFromTopic(ctx, []string{alice.Token}, "/topics/breaking"); err != nil || resp.SuccessCount != 1 {
+		t.Fatalf("UnsubscribeFromTopic: %+v, %v", resp, err)
+	}
+	if ts, _ := s.World.DeviceTopics(alice.ID); len(ts) != 0 {
+		t.Fatalf("still subscribed to %v", ts)
+	}
+	_, err = client.Send(ctx, &messaging.Message{Condition: "'a' in topics ||", Notification: &messaging.Notification{Title: "x"}})
+	if !messaging.IsInvalidArgument(err) {
+		t.Fatalf("a malformed condition: %v, want IsInvalidArgument", err)
 	}
 }

@@ -1,10 +1,13 @@
 // Package fcm emulates Firebase Cloud Messaging HTTP v1 and the Google OAuth
 // 2.0 token endpoint its clients use (vendor-facts/huawei-oppo-fcm-honor.md §3).
 //
-// Two hosts are served by one handler: oauth2.googleapis.com (POST /token,
-// the service-account JWT-bearer grant, RS256 verified with crypto/rsa) and
+// Three hosts are served by one handler: oauth2.googleapis.com (POST /token,
+// the service-account JWT-bearer grant, RS256 verified with crypto/rsa),
 // fcm.googleapis.com (POST /v1/projects/{project}/messages:send with the
-// google.rpc error shape and the FcmError detail). A Firebase project is a
+// google.rpc error shape and the FcmError detail; a topic or condition
+// message fans out to the subscribed phones, topic.go) and
+// iid.googleapis.com (POST /iid/v1:batchAdd and :batchRemove, the topic
+// management the Admin SDKs call, iid.go). A Firebase project is a
 // world.App of vendor "fcm": App.ID is the project id, App.Extra holds the
 // service-account key file ("service_account") and the sender id
 // ("sender_id", the project number).
@@ -17,11 +20,14 @@
 //	             device_per_minute (240), device_per_hour (5000),
 //	             collapsible_burst (20), collapsible_refill_seconds (180),
 //	             collapse_keys (4), fault_count (0 = always),
-//	             fault_retry_after (30); a negative limit switches it off
+//	             fault_retry_after (30), condition_topics (5),
+//	             topic_manage_per_second (3000), topics_per_device
+//	             (2000); a negative limit switches it off
 //	App.Settings scope_check (token | send), token_audiences (comma list),
 //	             reserved_data_keys (comma list), default_channel
 //	             (fcm_fallback_notification_channel), fault (unavailable |
-//	             internal), retry_after_429 (on | off)
+//	             internal), retry_after_429 (on | off), condition_order
+//	             (left-to-right | standard)
 package fcm
 
 import (
@@ -76,9 +82,12 @@ type Emulator struct {
 // New returns the FCM emulator over w.
 func New(w *world.World) world.Vendor {
 	e := &Emulator{w: w}
+	w.SetTopicLimits(Vendor, world.TopicLimits{PerDevice: defTopicsPerDevice})
 	r := mux.NewRouter()
 	r.HandleFunc("/token", e.token)
 	r.HandleFunc("/v1/projects/{project}/messages:send", e.send)
+	r.HandleFunc("/iid/v1:batchAdd", e.iidBatch(true))
+	r.HandleFunc("/iid/v1:batchRemove", e.iidBatch(false))
 	r.NotFoundHandler = http.HandlerFunc(notFound)
 	r.MethodNotAllowedHandler = http.HandlerFunc(notFound)
 	e.router = r
@@ -88,10 +97,11 @@ func New(w *world.World) world.Vendor {
 // Name returns "fcm".
 func (e *Emulator) Name() string { return Vendor }
 
-// Hosts are FCM's and Google OAuth's real host names.
-func (e *Emulator) Hosts() []string { return []string{SendHost, AuthHost} }
+// Hosts are FCM's, Google OAuth's and the Instance ID service's real host names.
+func (e *Emulator) Hosts() []string { return []string{SendHost, AuthHost, IIDHost} }
 
-// Handler serves /token and /v1/projects/{project}/messages:send.
+// Handler serves /token, /v1/projects/{project}/messages:send and
+// /iid/v1:batchAdd, :batchRemove.
 func (e *Emulator) Handler() http.Handler { return e.router }
 
 // Rules lists the rules the emulator enforces.

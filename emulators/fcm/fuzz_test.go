@@ -91,6 +91,8 @@ func FuzzSend(f *testing.F) {
 		`{"message":{"token":` + tok + `,"webpush":{"x":1},"apns":{"payload":{"aps":{}}}}} trailing`,
 		`{"message":{"fid":"AAAAAAAAAAAAAAAAAAAAAA"}}`,
 		`{"message":{"condition":"'a' in topics"}}`,
+		`{"message":{"condition":"!('a' in topics) && ('b' in topics || \"c\" in topics)","notification":{"title":"t"}}}`,
+		`{"message":{"condition":"(((('a' in topics"}}`, `{"message":{"topic":"/topics/a","data":{"k":"v"}}}`,
 		`{"message":{"token":` + tok + `,"android":{"notification":{"notification_count":"x"}}}}`,
 		`{"message":{"token":` + tok + `,"Android":{"Notification":{"Title":"t"}}}}`,
 	} {

@@ -182,8 +182,10 @@ func isB64URL(s string) bool {
 
 // validTopic is the SDK's topic pattern [a-zA-Z0-9-_.~%]+ (with an optional
 // "/topics/" prefix).
-func validTopic(t string) bool {
-	t = strings.TrimPrefix(t, "/topics/")
+func validTopic(t string) bool { return validTopicName(strings.TrimPrefix(t, "/topics/")) }
+
+// validTopicName is a bare topic name: [a-zA-Z0-9-_.~%]+.
+func validTopicName(t string) bool {
 	if t == "" {
 		return false
 	}
@@ -258,8 +260,6 @@ func (m *message) validate(pkg, reserved string, payloadMax int) (ttl time.Durat
 		return 0, invalid(RuleTokenFormat, "message.token", "The registration token is not a valid FCM registration token")
 	case m.Topic != nil && !validTopic(*m.Topic):
 		return 0, invalid(RuleMessageTarget, "message.topic", "Request contains an invalid argument.")
-	case m.Condition != nil && strings.TrimSpace(*m.Condition) == "":
-		return 0, invalid(RuleMessageTarget, "message.condition", "Request contains an invalid argument.")
 	case m.FID != nil && (len(*m.FID) < 11 || !isB64URL(*m.FID)):
 		return 0, invalid(RuleMessageTarget, "message.fid", "Request contains an invalid argument.")
 	}

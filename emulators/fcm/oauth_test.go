@@ -170,7 +170,7 @@ var _ = Describe("the OAuth token endpoint", func() {
 		Expect(a.json).To(HaveKey("error"))
 	})
 
-	It("serves both real hosts from one handler", func() {
-		Expect(v.e.Hosts()).To(ConsistOf("fcm.googleapis.com", "oauth2.googleapis.com"))
+	It("serves the three real hosts from one handler", func() {
+		Expect(v.e.Hosts()).To(ConsistOf("fcm.googleapis.com", "oauth2.googleapis.com", "iid.googleapis.com"))
 	})
 })

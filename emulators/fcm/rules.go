@@ -45,6 +45,12 @@ const (
 	RuleCollapseLatest  = "fcm.collapse.latest"
 	RuleCollapseMaxKeys = "fcm.collapse.max-keys"
 
+	RuleTopicSend      = "fcm.topic.send"
+	RuleTopicCondition = "fcm.topic.condition"
+	RuleTopicManage    = "fcm.topic.manage"
+	RuleTopicMax       = "fcm.topic.max-per-device"
+	RuleTopicRate      = "fcm.topic.manage-rate"
+
 	RuleContentWord     = "fcm.content.sensitive-word"
 	RuleContentEmpty    = "fcm.content.empty"
 	RuleContentEncoding = "fcm.content.invalid-encoding"
@@ -57,6 +63,8 @@ const (
 	srcErrors = "vendor-facts/huawei-oppo-fcm-honor.md §3.4"
 	srcLimits = "vendor-facts/huawei-oppo-fcm-honor.md §3.5"
 	srcPhone  = "vendor-facts/huawei-oppo-fcm-honor.md §3.6"
+	srcIID    = "vendor-facts/huawei-oppo-fcm-honor.md §3.5 (topic subscription add/remove); https://developers.google.com/instance-id/reference/server (batchAdd, batchRemove); firebase-admin-go messaging/topic_mgt.go; firebase-admin-node TOPIC_MGT_SERVER_TO_CLIENT_CODE"
+	srcTopics = "vendor-facts/huawei-oppo-fcm-honor.md §3.3, §3.5; https://firebase.google.com/docs/cloud-messaging/send-topic-messages"
 )
 
 func rule(id, statement, level, source, confidence string) world.Rule {
@@ -104,6 +112,11 @@ var rules = []world.Rule{
 	rule(RuleTTL, "An offline phone gets the message when it comes online within android.ttl; ttl 0 means now or never", world.MUST, srcReq, "documented"),
 	rule(RuleCollapseLatest, "For an offline phone FCM stores only the newest message of a collapse_key", world.MUST, srcReq, "documented"),
 	rule(RuleCollapseMaxKeys, "At most 4 collapse keys are stored per offline phone (App.Quotas collapse_keys); a fifth is not stored", world.MUST, srcLimits, "documented"),
+	rule(RuleTopicSend, "A message to topic (with or without /topics/) is accepted whoever is subscribed and reaches the app's phones subscribed to it, nobody else's", world.MUST, srcTopics, "documented"),
+	rule(RuleTopicCondition, "condition combines 'topic' in topics with &&, ||, ! and parentheses, at most 5 topics (App.Quotas condition_topics), evaluated left to right after parentheses (App.Settings condition_order=standard: && first); ! also reaches phones with no subscription; a malformed condition → 400 INVALID_ARGUMENT", world.MUST, srcTopics, "documented"),
+	rule(RuleTopicManage, "POST iid.googleapis.com/iid/v1:batchAdd and :batchRemove take {to: /topics/<name>, registration_tokens: 1-1000} with Authorization: Bearer and access_token_auth: true; the answer is 200 {results: [{} or {error}]} per token: NOT_FOUND for an unknown or uninstalled token, INVALID_ARGUMENT for a malformed token or another project's; a malformed request → 400 {error: INVALID_ARGUMENT}, a missing access_token_auth or bad bearer → 401", world.MUST, srcIID, "documented"),
+	rule(RuleTopicMax, "An app instance subscribes to at most 2000 topics (App.Quotas topics_per_device); one more is the token's TOO_MANY_TOPICS", world.MUST, srcIID+"; "+srcTopics, "documented"),
+	rule(RuleTopicRate, "Topic subscription adds and removes: at most 3000 requests a second per project (App.Quotas topic_manage_per_second); over it every token of the request gets RESOURCE_EXHAUSTED", world.MUST, srcLimits+"; "+srcIID, "documented"),
 	rule(RuleContentWord, "A notification's title or body, or a data value, holding a sensitive word (world content filter: PUT /_pushsim/content/fcm, App.Settings content.sensitive_words) is accepted (200) and never shown; FCM documents no content rule", world.SHOULD, "vendor-facts/huawei-oppo-fcm-honor.md §3.7 (no content rule found); vendor-facts/addendum-gaps-closed.md §5", "inferred"),
 	rule(RuleContentEmpty, "A notification whose title and body both have nothing to show (only whitespace, punctuation, symbols that are not emoji, control characters) is accepted and never shown; a title or a body alone is enough", world.SHOULD, "vendor-facts/huawei-oppo-fcm-honor.md §3.6; vendor-facts/addendum-gaps-closed.md §5 (All: simple characters filtered)", "inferred"),
 	rule(RuleContentEncoding, "A body that is not valid UTF-8, or that escapes a lone surrogate (\\ud800), is 400 INVALID_ARGUMENT `Invalid JSON payload received.`", world.MUST, "vendor-facts/huawei-oppo-fcm-honor.md §3.4", "inferred"),

@@ -110,6 +110,13 @@ func (e *Emulator) sendOne(w http.ResponseWriter, r *http.Request, now time.Time
 		entry.Tokens = []string{d.Token}
 	}
 	entry.Device = dev.ID
+	var audience []world.Device // a topic's or condition's phones (topic.go)
+	topicRule, topicReason := "", ""
+	if m.Topic != nil || m.Condition != nil {
+		if audience, topicRule, topicReason, f = e.audience(app, m); f != nil {
+			return false, f
+		}
+	}
 
 	if req.ValidateOnly {
 		name := "projects/" + project + "/messages/fake_message_id"
@@ -142,9 +149,8 @@ func (e *Emulator) sendOne(w http.ResponseWriter, r *http.Request, now time.Time
 	resp := nameJSON(name)
 	entry.Status, entry.Verdict, entry.MessageID, entry.Response = http.StatusOK, world.VerdictAccepted, name, string(resp)
 	if dev.ID == "" {
-		entry.Reason = "accepted for a topic or condition; pushsim does not emulate topic subscriptions, so no phone receives it"
-		e.w.Record(*entry)
-		writeJSON(w, resp)
+		entry.Rule, entry.Reason = topicRule, topicReason
+		e.fanOut(w, app, m, audience, entry, name, id, ttl, now)
 		return true, nil
 	}
 	n, note := notificationFor(app, &dev, m, name, id)

@@ -112,15 +112,9 @@ type Client struct {
 // cloned: APNs serves one team per connection, so this client's
 // connections are its own.
 func New(cert push.Certificate, opt push.Options) (push.Client, error) {
-	switch {
-	case cert.AppID == "":
-		return nil, errors.New("apns: certificate has no app_id (the Team ID)")
-	case cert.AppKey == "":
-		return nil, errors.New("apns: certificate has no app_key (the Key ID)")
-	case cert.AppSecret == "":
-		return nil, errors.New("apns: certificate has no app_secret (the .p8 auth key)")
-	case cert.Package == "":
-		return nil, errors.New("apns: certificate has no package (the bundle id, apns-topic)")
+	if err := cert.Require(Vendor, "app_id (the Team ID)", "app_key (the Key ID)", "app_secret (the .p8 auth key)",
+		"package (the bundle id, apns-topic)"); err != nil {
+		return nil, err
 	}
 	key, err := ParseP8(cert.AppSecret)
 	if err != nil {

@@ -58,7 +58,7 @@ func (c *Client) payload(p push.Push) ([]byte, error) {
 		}
 	}
 	top["aps"] = aps
-	b, err := marshal(top)
+	b, err := push.Marshal(top)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func (c *Client) payload(p push.Push) ([]byte, error) {
 			a.Body = ""
 		}
 		aps["alert"] = a
-		if b, err = marshal(top); err != nil {
+		if b, err = push.Marshal(top); err != nil {
 			return nil, err
 		}
 		over = len(b) - MaxPayload
@@ -90,17 +90,6 @@ func (c *Client) payload(p push.Push) ([]byte, error) {
 		return nil, errors.New("the payload is " + strconv.Itoa(len(b)) + " bytes without a body, over APNs' 4096 (ext and extras are never cut)")
 	}
 	return b, nil
-}
-
-// marshal writes JSON without HTML escaping, so ext reaches the app as sent.
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // rawValue is a Raw value as JSON when it is JSON, else as a string.

@@ -1,7 +1,6 @@
 package oppo
 
 import (
-	"bytes"
 	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
@@ -103,7 +102,7 @@ func (c *Client) notification(p push.Push) ([]byte, error) {
 			n[k] = v
 		}
 	}
-	return marshal(n)
+	return push.Marshal(n)
 }
 
 var rawInts = map[string]bool{
@@ -171,23 +170,11 @@ func actionParameters(p push.Push) string {
 	if p.Ext != "" {
 		m[ExtKey] = p.Ext
 	}
-	b, err := marshal(m)
+	b, err := push.Marshal(m)
 	if err != nil {
 		return ""
 	}
 	return string(b)
-}
-
-// marshal is json.Marshal without HTML escaping (OPPO shows the text as is)
-// and without the trailing newline.
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
 // withAppMessageID prepends "app_message_id" to the notification object.

@@ -27,23 +27,11 @@ func (c *Certificate) Require(client string, fields ...string) error {
 
 // text is the string field of the certificate with that file name.
 func (c *Certificate) text(name string) (string, bool) {
-	switch name {
-	case "app_id":
-		return c.AppID, true
-	case "app_key":
-		return c.AppKey, true
-	case "app_secret":
-		return c.AppSecret, true
-	case "master_secret":
-		return c.MasterSecret, true
-	case "service_account":
-		return c.ServiceAccount, true
-	case "project_id":
-		return c.ProjectID, true
-	case "package":
-		return c.Package, true
-	}
-	return "", false
+	v, ok := map[string]string{
+		"app_id": c.AppID, "app_key": c.AppKey, "app_secret": c.AppSecret, "master_secret": c.MasterSecret,
+		"service_account": c.ServiceAccount, "project_id": c.ProjectID, "package": c.Package,
+	}[name]
+	return v, ok
 }
 
 // ServerURL is the push server's base URL: base_url without trailing

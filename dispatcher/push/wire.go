@@ -18,24 +18,30 @@ type Text string
 
 // UnmarshalJSON takes a string, a number or null.
 func (t *Text) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	switch {
-	case len(b) == 0 || bytes.Equal(b, []byte("null")):
-		return nil
-	case b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*t = Text(s)
-		return nil
+	if b = bytes.TrimSpace(b); len(b) > 0 && b[0] == '"' {
+		return json.Unmarshal(b, (*string)(t))
 	}
-	var n json.Number
+	var n json.Number // a number's text; null leaves it ""
 	if err := json.Unmarshal(b, &n); err != nil {
 		return err
 	}
-	*t = Text(n.String())
+	if n != "" {
+		*t = Text(n)
+	}
 	return nil
+}
+
+// Marshal is json.Marshal without HTML escapes and without a trailing
+// newline: <, > and & stay as they are, so an IM ext reaches the app byte
+// for byte and reads as sent in the ledger.
+func Marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // RetryAfter parses a Retry-After header value (seconds, or an HTTP date

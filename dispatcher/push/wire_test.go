@@ -39,6 +39,16 @@ func TestTextTakesAStringANumberOrNull(t *testing.T) {
 	}
 }
 
+func TestMarshalKeepsHTMLAsItIs(t *testing.T) {
+	b, err := Marshal(map[string]string{"ext": `<b>&</b>`})
+	if err != nil || string(b) != `{"ext":"<b>&</b>"}` {
+		t.Errorf("%s, %v", b, err)
+	}
+	if _, err := Marshal(func() {}); err == nil {
+		t.Error("a func marshalled")
+	}
+}
+
 func TestRetryAfter(t *testing.T) {
 	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 	for _, c := range []struct {

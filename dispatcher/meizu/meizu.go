@@ -101,11 +101,9 @@ const (
 
 // Client sends pushes through one Meizu app. It is safe for concurrent use.
 type Client struct {
-	cert    push.Certificate
-	base    string
-	hc      *http.Client
-	now     func() time.Time
-	timeout time.Duration
+	cert push.Certificate
+	base string
+	opt  push.Options // the HTTP client, clock and per-call timeout
 }
 
 // New builds a client for a Meizu certificate, which must carry the app's
@@ -119,7 +117,7 @@ func New(cert push.Certificate, opt push.Options) (push.Client, error) {
 	if err != nil || !absolute(base) {
 		return nil, fmt.Errorf("meizu: base_url %q is not an absolute URL", cert.BaseURL)
 	}
-	c := &Client{cert: cert, base: base, hc: opt.HTTPClient, now: opt.Now, timeout: opt.Timeout}
+	c := &Client{cert: cert, base: base, opt: opt}
 	return c, nil
 }
 
@@ -342,20 +340,20 @@ func (c *Client) sendBatch(ctx context.Context, endpoint string, form map[string
 	for k, x := range form {
 		v.Set(k, x)
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(v.Encode()))
 	if err != nil {
 		return push.AppendAll(out, tokens, push.Result{Kind: push.Rejected, Code: "request", Reason: err.Error()})
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
-	resp, err := c.hc.Do(req)
+	resp, err := c.opt.HTTPClient.Do(req)
 	if err != nil {
 		return push.AppendAll(out, tokens, push.Result{Kind: push.Retryable, Code: "transport", Reason: err.Error()})
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
-	retryAfter := RetryAfter(resp.Header.Get("Retry-After"), c.now())
+	retryAfter := RetryAfter(resp.Header.Get("Retry-After"), c.opt.Now())
 	if err != nil {
 		return push.AppendAll(out, tokens, push.Result{Kind: push.Retryable, Code: "transport", Reason: "reading the answer: " + err.Error(), RetryAfter: retryAfter})
 	}

@@ -65,12 +65,10 @@ const (
 
 // Client sends pushes through one Xiaomi app. It is safe for concurrent use.
 type Client struct {
-	cert    push.Certificate
-	url     string
-	auth    string
-	hc      *http.Client
-	now     func() time.Time
-	timeout time.Duration
+	cert push.Certificate
+	url  string
+	auth string
+	opt  push.Options // the HTTP client, clock and per-call timeout
 }
 
 // New builds a client for a Xiaomi certificate. The certificate must carry
@@ -86,12 +84,10 @@ func New(cert push.Certificate, opt push.Options) (push.Client, error) {
 		return nil, fmt.Errorf("xiaomi: base_url: %w", err)
 	}
 	c := &Client{
-		cert:    cert,
-		url:     base + SendPath,
-		auth:    "key=" + cert.AppSecret,
-		hc:      opt.HTTPClient,
-		now:     opt.Now,
-		timeout: opt.Timeout,
+		cert: cert,
+		url:  base + SendPath,
+		auth: "key=" + cert.AppSecret,
+		opt:  opt,
 	}
 	return c, nil
 }
@@ -180,7 +176,7 @@ func (c *Client) form(p push.Push) url.Values {
 // Result per token to out.
 func (c *Client) sendBatch(ctx context.Context, form url.Values, tokens []string, out []push.Result) []push.Result {
 	body := form.Encode() + "&registration_id=" + url.QueryEscape(strings.Join(tokens, ","))
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	ctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, strings.NewReader(body))
 	if err != nil {
@@ -188,13 +184,13 @@ func (c *Client) sendBatch(ctx context.Context, form url.Values, tokens []string
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
 	req.Header.Set("Authorization", c.auth)
-	resp, err := c.hc.Do(req)
+	resp, err := c.opt.HTTPClient.Do(req)
 	if err != nil {
 		return push.AppendAll(out, tokens, push.Result{Kind: push.Retryable, Code: "transport", Reason: err.Error()})
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
-	retryAfter := RetryAfter(resp.Header.Get("Retry-After"), c.now())
+	retryAfter := RetryAfter(resp.Header.Get("Retry-After"), c.opt.Now())
 	if err != nil {
 		return push.AppendAll(out, tokens, push.Result{Kind: push.Retryable, Code: "transport", Reason: "reading answer: " + err.Error(), RetryAfter: retryAfter})
 	}

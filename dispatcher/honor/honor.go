@@ -29,19 +29,15 @@
 package honor
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"hash/fnv"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/pushsim/pushsim/dispatcher/internal/hms"
 	"github.com/pushsim/pushsim/dispatcher/push"
 )
 
@@ -61,22 +57,12 @@ const (
 	// MaxTTL is the longest android.ttl (15 days).
 	MaxTTL = 15 * 24 * time.Hour
 
-	maxAnswer      = 1 << 20
 	defaultTimeout = 10 * time.Second
-	// refreshAhead: a token is replaced this long before it expires (a
-	// tenth of the lifetime for short-lived ones).
-	refreshAhead = 5 * time.Minute
 )
 
-// Codes the client acts on (§2.4; the errors are Huawei's numbers).
-const (
-	codeSuccess    = "200"
-	codeAuth       = "80200001"
-	codeExpired    = "80200003"
-	codeAllInvalid = "80300007"
-	codeTestLimit  = "80300029"
-	codeInternal   = "81000001"
-)
+// codeSuccess is Honor's own success code (§2.4); the error codes the
+// client acts on are Huawei's numbers (hms.Code*).
+const codeSuccess = "200"
 
 // Certificate settings this client reads (push.Certificate.Settings).
 const (
@@ -87,55 +73,37 @@ const (
 
 // Client sends pushes through one Honor app. It is safe for concurrent use.
 type Client struct {
-	cert     push.Certificate
-	sendURL  string
-	tokenURL string
-	hc       *http.Client
-	now      func() time.Time
-	timeout  time.Duration
-
-	tokens push.TokenCache // the access token, one fetch shared by concurrent senders
+	cert push.Certificate
+	opt  push.Options
+	auth hms.OAuth // the access token, one fetch shared by concurrent senders
+	send hms.Sender
 }
 
 // New builds a client for an Honor certificate.
 func New(cert push.Certificate, opt push.Options) (push.Client, error) {
 	opt = opt.WithDefaults(defaultTimeout)
-	switch {
-	case cert.AppID == "":
-		return nil, errors.New("honor: certificate has no app_id (the App ID)")
-	case cert.AppKey == "":
-		return nil, errors.New("honor: certificate has no app_key (the Client ID)")
-	case cert.AppSecret == "":
-		return nil, errors.New("honor: certificate has no app_secret (the Client Secret)")
+	if err := cert.Require(Vendor, "app_id (the App ID)", "app_key (the Client ID)", "app_secret (the Client Secret)"); err != nil {
+		return nil, err
 	}
-	base := strings.TrimRight(cert.BaseURL, "/")
-	auth := strings.TrimRight(cert.AuthURL, "/")
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	if auth == "" {
-		auth = DefaultAuthURL
-		if cert.BaseURL != "" {
-			auth = base
-		}
-	}
-	for _, u := range []string{base, auth} {
-		if _, err := url.Parse(u); err != nil {
-			return nil, fmt.Errorf("honor: %w", err)
-		}
+	base, auth, err := cert.ServerURLs(DefaultBaseURL, DefaultAuthURL)
+	if err != nil {
+		return nil, fmt.Errorf("honor: %w", err)
 	}
 	path := TokenPath
 	if p := cert.Settings[SettingTokenPath]; p != "" {
 		path = "/" + strings.TrimLeft(p, "/")
 	}
 	c := &Client{
-		cert:     cert,
-		sendURL:  base + "/api/v1/" + url.PathEscape(cert.AppID) + "/sendMessage",
-		tokenURL: auth + path,
-		hc:       opt.HTTPClient,
-		now:      opt.Now,
-		timeout:  opt.Timeout,
+		cert: cert,
+		opt:  opt,
+		// Client credentials (§2.2): the Client ID and Secret, not the App
+		// ID. The token answer and its errors are undocumented, so it is
+		// read leniently.
+		auth: hms.OAuth{Options: opt, URL: auth + path, ClientID: cert.AppKey, ClientSecret: cert.AppSecret,
+			ContentType: "application/x-www-form-urlencoded", Name: "honor auth", ResultCode: "auth"},
 	}
+	c.send = hms.Sender{Options: opt, URL: base + "/api/v1/" + url.PathEscape(cert.AppID) + "/sendMessage", Auth: &c.auth,
+		BatchSize: MaxBatch, Marshal: push.Marshal, Answer: func() hms.Answer { return &answer{} }}
 	return c, nil
 }
 
@@ -145,50 +113,23 @@ func (c *Client) Vendor() string { return Vendor }
 // Send posts p to tokens, at most MaxBatch per request, and returns one
 // Result per token.
 func (c *Client) Send(ctx context.Context, p push.Push, tokens []string) []push.Result {
-	if len(tokens) == 0 {
-		return nil
-	}
-	results := make([]push.Result, 0, len(tokens))
-	req := c.request(p)
-	for start := 0; start < len(tokens); start += MaxBatch {
-		end := min(start+MaxBatch, len(tokens))
-		results = c.sendBatch(ctx, req, p.Raw, tokens[start:end], results)
-	}
-	return results
+	return c.send.Send(ctx, tokens, p.Raw, c.request(p), c.header)
 }
 
-func (c *Client) sendBatch(ctx context.Context, req request, raw map[string]string, tokens []string, out []push.Result) []push.Result {
-	req.Token = tokens
-	body, err := encode(req, raw)
-	if err != nil {
-		return all(out, tokens, push.Result{Kind: push.Rejected, Code: "request", Reason: err.Error()})
-	}
-	access, err := c.accessToken(ctx, "")
-	if err != nil {
-		return all(out, tokens, tokenFailure(err))
-	}
-	for attempt := 0; ; attempt++ {
-		a := c.post(ctx, body, access)
-		if attempt == 0 && a.authRefused() {
-			if access, err = c.accessToken(ctx, access); err != nil {
-				return all(out, tokens, tokenFailure(err))
-			}
-			continue
-		}
-		return a.results(out, tokens)
+// header: JSON, the bearer, and the time in epoch milliseconds (§2.2).
+func (c *Client) header(access string) http.Header {
+	return http.Header{
+		"Content-Type":  {"application/json; charset=UTF-8"},
+		"Authorization": {"Bearer " + access},
+		"Timestamp":     {strconv.FormatInt(c.opt.Now().UnixMilli(), 10)},
 	}
 }
 
-// answer is one send response as read off the wire.
+// answer is one send response: code, message and data (§2.4).
 type answer struct {
-	status     int
-	transport  error
-	parsed     bool
-	Code       codeText `json:"code"`
-	Message    string   `json:"message"`
-	Data       *data    `json:"data"`
-	raw        []byte
-	retryAfter time.Duration
+	hms.Reply
+	Message string `json:"message"`
+	Data    *data  `json:"data"`
 }
 
 type data struct {
@@ -196,42 +137,6 @@ type data struct {
 	RequestID    string   `json:"requestId"`
 	FailTokens   []string `json:"failTokens"`
 	ExpireTokens []string `json:"expireTokens"`
-}
-
-func (c *Client) post(ctx context.Context, body []byte, access string) answer {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.sendURL, bytes.NewReader(body))
-	if err != nil {
-		return answer{transport: err}
-	}
-	req.Header.Set("Content-Type", "application/json; charset=UTF-8")
-	req.Header.Set("Authorization", "Bearer "+access)
-	req.Header.Set("timestamp", strconv.FormatInt(c.now().UnixMilli(), 10))
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return answer{transport: err}
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
-	a := answer{status: resp.StatusCode, raw: b, retryAfter: RetryAfter(resp.Header.Get("Retry-After"), c.now())}
-	if err != nil {
-		a.transport = fmt.Errorf("reading answer: %w", err)
-		return a
-	}
-	// Honor's HTTP statuses are not documented (§2.7): the JSON decides
-	// whatever the status.
-	a.parsed = json.Unmarshal(b, &a) == nil && a.Code != ""
-	return a
-}
-
-// authRefused: the access token was not accepted, so one fresh token is
-// worth a second try.
-func (a *answer) authRefused() bool {
-	if a.parsed {
-		return a.Code == codeAuth || a.Code == codeExpired
-	}
-	return a.transport == nil && a.status == http.StatusUnauthorized
 }
 
 // success: code 200 is Honor's success (§2.4); one third-party client
@@ -251,43 +156,30 @@ func (a *answer) requestID() string {
 	return a.Data.RequestID
 }
 
-// results maps the answer onto one Result per token.
-func (a *answer) results(out []push.Result, tokens []string) []push.Result {
-	httpCode := "HTTP " + strconv.Itoa(a.status)
-	switch {
-	case a.transport != nil:
-		return all(out, tokens, push.Result{Kind: push.Retryable, Code: "transport", Reason: a.transport.Error(), RetryAfter: a.retryAfter})
-	case !a.parsed && (a.status >= 500 || a.status == http.StatusTooManyRequests):
-		return all(out, tokens, push.Result{Kind: push.Retryable, Code: httpCode, Reason: http.StatusText(a.status), RetryAfter: a.retryAfter})
-	case !a.parsed && a.status == http.StatusOK:
-		// A 200 that cannot be read may or may not have been accepted;
-		// losing a message is worse than a repeat.
-		return all(out, tokens, push.Result{Kind: push.Retryable, Code: "malformed-answer", Reason: snippet(a.raw)})
-	case !a.parsed:
-		return all(out, tokens, push.Result{Kind: push.Rejected, Code: httpCode, Reason: snippet(a.raw)})
+// Results maps the answer onto one Result per token.
+func (a *answer) Results(out []push.Result, tokens []string) []push.Result {
+	if r, whole := a.Whole(a.Message); whole {
+		return push.AppendAll(out, tokens, r)
 	}
 	code := string(a.Code)
 	switch {
-	case a.status >= 500 || a.status == http.StatusTooManyRequests:
-		// Flow control and server errors pass, whatever code came with them.
-		return all(out, tokens, push.Result{Kind: push.Retryable, Code: code, Reason: a.Message, RetryAfter: a.retryAfter})
 	case a.success():
 		return a.perToken(out, tokens, push.Result{Kind: push.Sent, Code: code, MessageID: a.requestID()})
-	case code == codeAllInvalid:
+	case code == hms.CodeAllInvalid:
 		// Tokens named in the lists are dead; without lists all are.
 		if a.Data != nil && len(a.Data.FailTokens)+len(a.Data.ExpireTokens) > 0 {
 			return a.perToken(out, tokens, push.Result{Kind: push.Rejected, Code: code, Reason: a.Message, MessageID: a.requestID()})
 		}
-		return all(out, tokens, push.Result{Kind: push.Rejected, Code: code, Reason: a.Message, MessageID: a.requestID(), InvalidToken: true})
-	case code == codeTestLimit:
-		return all(out, tokens, push.Result{Kind: push.OverQuota, Code: code, Reason: a.Message})
-	case code == codeExpired, code == codeInternal:
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Rejected, Code: code, Reason: a.Message, MessageID: a.requestID(), InvalidToken: true})
+	case code == hms.CodeTestLimit:
+		return push.AppendAll(out, tokens, push.Result{Kind: push.OverQuota, Code: code, Reason: a.Message})
+	case code == hms.CodeExpired, code == hms.CodeInternal:
 		// Expired even after a refresh, and internal errors, pass.
-		return all(out, tokens, push.Result{Kind: push.Retryable, Code: code, Reason: a.Message, RetryAfter: a.retryAfter})
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Retryable, Code: code, Reason: a.Message, RetryAfter: a.RetryAfter})
 	default:
 		// 80200001 after a fresh token, 80300002, 80300008, 80300010,
 		// 80100001, 80100003, 80100016 and unknown codes do not change on a retry.
-		return all(out, tokens, push.Result{Kind: push.Rejected, Code: code, Reason: a.Message, MessageID: a.requestID()})
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Rejected, Code: code, Reason: a.Message, MessageID: a.requestID()})
 	}
 }
 
@@ -322,71 +214,10 @@ func set(ss []string) map[string]struct{} {
 	return m
 }
 
-func all(out []push.Result, tokens []string, r push.Result) []push.Result {
-	for _, t := range tokens {
-		r.Token = t
-		out = append(out, r)
-	}
-	return out
-}
-
-// codeText is a code sent as a number (Honor) or a string.
-type codeText string
-
-func (c *codeText) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*c = codeText(s)
-		return nil
-	}
-	if bytes.Equal(b, []byte("null")) {
-		return nil
-	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return err
-	}
-	*c = codeText(n.String())
-	return nil
-}
-
 // NotifyID maps a Push.NotifyID onto android.notification.notifyId: a
 // non-negative int32 as is, anything else hashed (the same string always
 // gives the same id).
-func NotifyID(s string) int {
-	if n, err := strconv.ParseInt(s, 10, 32); err == nil && n >= 0 {
-		return int(n)
-	}
-	h := fnv.New32a()
-	h.Write([]byte(s))
-	return int(h.Sum32() & 0x7fffffff)
-}
+func NotifyID(s string) int { return int(push.AndroidNotifyID(s)) }
 
 // RetryAfter parses a Retry-After header (seconds or an HTTP date).
-func RetryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil {
-		return time.Duration(max(s, 0)) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d
-		}
-	}
-	return 0
-}
-
-func snippet(b []byte) string {
-	const n = 120
-	if len(b) > n {
-		return string(b[:n]) + "…"
-	}
-	return string(b)
-}
+func RetryAfter(v string, now time.Time) time.Duration { return push.RetryAfter(v, now) }

@@ -1,11 +1,7 @@
 package huawei_test
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
 	"encoding/json"
-	"encoding/pem"
 	"testing"
 
 	"github.com/pushsim/pushsim/dispatcher/huawei"
@@ -25,13 +21,8 @@ func BenchmarkSend(b *testing.B) {
 
 // BenchmarkSendV3: the same to HarmonyOS NEXT phones (v3).
 func BenchmarkSendV3(b *testing.B) {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		b.Fatal(err)
-	}
-	der, _ := x509.MarshalPKCS8PrivateKey(k)
 	sa, _ := json.Marshal(map[string]string{"project_id": "388421841221892", "key_id": "kid-1", "sub_account": "1090",
-		"private_key": string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))})
+		"private_key": pushtest.PrivateKeyPEM(b)})
 	cert := push.Certificate{ServiceAccount: string(sa), Settings: map[string]string{"api": "v3"}}
 	pushtest.BenchSend(b, huawei.New, cert, benchServer, 2500)
 }

@@ -2,34 +2,14 @@ package huawei_test
 
 import (
 	"context"
-	"io"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/pushsim/pushsim/dispatcher/huawei"
+	"github.com/pushsim/pushsim/dispatcher/internal/pushtest"
 	"github.com/pushsim/pushsim/dispatcher/push"
 )
-
-// fixed answers the token and send endpoints with canned responses.
-type fixed struct {
-	tokenStatus int
-	tokenBody   string
-	sendStatus  int
-	sendBody    string
-}
-
-func (f fixed) RoundTrip(r *http.Request) (*http.Response, error) {
-	status, body := f.sendStatus, f.sendBody
-	if strings.HasSuffix(r.URL.Path, "/token") {
-		status, body = f.tokenStatus, f.tokenBody
-	}
-	if status < 100 || status > 999 {
-		status = 200
-	}
-	return &http.Response{StatusCode: status, Header: http.Header{"Retry-After": {"5"}}, Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
-}
 
 func fuzzSend(t *testing.T, rt http.RoundTripper) {
 	c, err := huawei.New(push.Certificate{AppID: "101234567", AppSecret: "s"}, push.Options{HTTPClient: &http.Client{Transport: rt}, Timeout: time.Second})
@@ -37,18 +17,7 @@ func fuzzSend(t *testing.T, rt http.RoundTripper) {
 		t.Fatal(err)
 	}
 	tokens := []string{"a", "b", "a"}
-	res := c.Send(context.Background(), push.Push{Title: "t", Body: "b"}, tokens)
-	if len(res) != len(tokens) {
-		t.Fatalf("%d results for %d tokens", len(res), len(tokens))
-	}
-	for i, r := range res {
-		if r.Token != tokens[i] || r.Kind == "" {
-			t.Fatalf("result %d: %+v", i, r)
-		}
-		if r.InvalidToken && r.Kind != push.Rejected {
-			t.Fatalf("invalid token not rejected: %+v", r)
-		}
-	}
+	pushtest.CheckResults(t, tokens, c.Send(context.Background(), push.Push{Title: "t", Body: "b"}, tokens))
 }
 
 // FuzzSendAnswer: whatever the push server answers, every token gets
@@ -72,7 +41,7 @@ func FuzzSendAnswer(f *testing.F) {
 		f.Add(s.status, s.body)
 	}
 	f.Fuzz(func(t *testing.T, status int, body string) {
-		fuzzSend(t, fixed{200, `{"access_token":"x","expires_in":3600}`, status, body})
+		fuzzSend(t, pushtest.Fixed{TokenStatus: 200, TokenBody: `{"access_token":"x","expires_in":3600}`, SendStatus: status, SendBody: body})
 	})
 }
 
@@ -87,6 +56,6 @@ func FuzzTokenAnswer(f *testing.F) {
 	f.Add(200, `{}`)
 	f.Add(500, `<html>`)
 	f.Fuzz(func(t *testing.T, status int, body string) {
-		fuzzSend(t, fixed{status, body, 200, `{"code":"80000000","msg":"Success","requestId":"1"}`})
+		fuzzSend(t, pushtest.Fixed{TokenStatus: status, TokenBody: body, SendStatus: 200, SendBody: `{"code":"80000000","msg":"Success","requestId":"1"}`})
 	})
 }

@@ -1,13 +1,11 @@
 package huawei
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
-	"strconv"
+	"cmp"
 	"strings"
 	"time"
 
+	"github.com/pushsim/pushsim/dispatcher/internal/hms"
 	"github.com/pushsim/pushsim/dispatcher/push"
 )
 
@@ -43,11 +41,8 @@ type notification struct {
 	Badge        *badge      `json:"badge,omitempty"`
 }
 
-type clickAction struct {
-	Type   int    `json:"type"`
-	Intent string `json:"intent,omitempty"`
-	URL    string `json:"url,omitempty"`
-}
+// clickAction is the click action object Huawei v1 and Honor share (hms.Click).
+type clickAction = hms.ClickAction
 
 type badge struct {
 	SetNum int    `json:"set_num"`
@@ -63,18 +58,22 @@ const (
 	SettingValidateOnly = "validate_only"
 )
 
+// WithTokens addresses the request to one batch.
+func (r *request) WithTokens(batch []string) any {
+	r.Message.Token = batch
+	return r
+}
+
 // request builds everything but the tokens.
-func (c *Client) request(p push.Push) request {
-	r := request{ValidateOnly: c.cert.Settings[SettingValidateOnly] == "true"}
+func (c *Client) request(p push.Push) *request {
+	r := &request{ValidateOnly: c.cert.Settings[SettingValidateOnly] == "true"}
 	a := &r.Message.Android
-	r.Message.Data = data(p)
+	r.Message.Data = string(hms.Data(p))
 	if p.TTL > 0 {
 		a.TTL = TTL(p.TTL)
 	}
-	if len(p.ID) <= 64 {
-		a.BiTag = p.ID // echoed in delivery receipts
-	}
-	marketing := firstNonEmpty(p.Class, c.cert.Class) == "public"
+	a.BiTag = hms.BiTag(p.ID)
+	marketing := cmp.Or(p.Class, c.cert.Class) == "public"
 	if p.PassThrough {
 		a.Urgency = "NORMAL"
 		if !marketing {
@@ -91,115 +90,33 @@ func (c *Client) request(p push.Push) request {
 		// News & marketing: declared as such, silent (§1.5).
 		a.Category, n.Importance = "MARKETING", "LOW"
 	} else {
-		a.Category = firstNonEmpty(p.Category, c.cert.Category)
+		a.Category = cmp.Or(p.Category, c.cert.Category)
 		n.Importance = c.cert.Importance
 	}
-	if ch := firstNonEmpty(p.Channel, c.cert.Channel); ch != "" && !p.NoChannel {
+	if ch := cmp.Or(p.Channel, c.cert.Channel); ch != "" && !p.NoChannel {
 		n.ChannelID = ch
 	}
-	if s := firstNonEmpty(p.Sound, c.cert.Sound); s != "" {
+	if s := cmp.Or(p.Sound, c.cert.Sound); s != "" {
 		n.Sound, n.DefaultSound = SoundPath(s), false
 	}
-	click := p.Click
-	if click.Type == "" {
-		click = c.cert.Click
-	}
-	switch click.Type {
-	case "intent":
-		n.ClickAction = clickAction{Type: 1, Intent: click.Target}
-	case "activity":
-		n.ClickAction = clickAction{Type: 1, Intent: ActivityIntent(c.cert.Package, click.Target)}
-	case "url":
-		n.ClickAction = clickAction{Type: 2, URL: click.Target}
-	default:
-		n.ClickAction = clickAction{Type: 3}
-	}
-	if p.NotifyID != "" {
-		id := NotifyID(p.NotifyID)
-		n.NotifyID = &id
-	}
+	// This client sends no intent-filter action: an action click opens the app.
+	n.ClickAction = hms.Click(c.cert.Package, p.ClickOr(c.cert.Click), false)
+	n.NotifyID = hms.NotifyID(p.NotifyID)
 	if cls := c.cert.Settings[SettingBadgeClass]; p.Badge > 0 && cls != "" {
 		n.Badge = &badge{SetNum: min(p.Badge, 99), Class: cls}
 	}
 	return r
 }
 
-// ExtKey is the data key that carries Push.Ext.
-const ExtKey = "ext"
-
-// data is message.data: a JSON object of Push.Extras plus Push.Ext under
-// ExtKey (Ext wins over an extra of the same name); "" when both are empty.
-// Huawei hands a tapped notification's data to the activity as extras, one
-// per key, so the app reads getIntent().getExtras().getString("ext") and
-// gets the IM ext byte for byte: what the guide's step 8 app
-// (OfflineMessageDispatcher.parseOfflineMessage) reads first. The raw ext
-// as data would give it ext's own keys instead, and no "ext".
-func data(p push.Push) string {
-	if p.Ext == "" && len(p.Extras) == 0 {
-		return ""
-	}
-	m := make(map[string]string, len(p.Extras)+1)
-	for k, v := range p.Extras {
-		m[k] = v
-	}
-	if p.Ext != "" {
-		m[ExtKey] = p.Ext
-	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false) // <, >, & as they are: shorter, and readable in the ledger
-	_ = enc.Encode(m)        // a map of strings always encodes
-	return strings.TrimSuffix(b.String(), "\n")
-}
-
-// encode marshals the request and applies Push.Raw: each key is a dotted
-// path from the body's root ("message.android.notification.image",
-// "validate_only"); a value that is valid JSON is set as that JSON, any
-// other value as a string.
-func encode(r request, raw map[string]string) ([]byte, error) {
-	b, err := json.Marshal(r)
-	if err != nil || len(raw) == 0 {
-		return b, err
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, err
-	}
-	for path, v := range raw {
-		var val any = v
-		var j any
-		if json.Unmarshal([]byte(v), &j) == nil {
-			val = j
-		}
-		if err := setPath(doc, strings.Split(path, "."), val); err != nil {
-			return nil, fmt.Errorf("raw %q: %w", path, err)
-		}
-	}
-	return json.Marshal(doc)
-}
-
-func setPath(doc map[string]any, path []string, v any) error {
-	for _, k := range path[:len(path)-1] {
-		next, ok := doc[k].(map[string]any)
-		if !ok {
-			if doc[k] != nil {
-				return fmt.Errorf("%s is not an object", k)
-			}
-			next = map[string]any{}
-			doc[k] = next
-		}
-		doc = next
-	}
-	doc[path[len(path)-1]] = v
-	return nil
-}
+// ExtKey is the data key that carries Push.Ext. message.data is a JSON
+// object of Push.Extras plus Push.Ext under ExtKey (hms.Data): a tapped
+// notification's data keys become the launched activity's intent extras,
+// and the guide's step 8 app (OfflineMessageDispatcher.parseOfflineMessage)
+// reads getIntent().getExtras().getString("ext") first.
+const ExtKey = hms.ExtKey
 
 // TTL formats android.ttl ("86400s"), at most MaxTTL and at least 1 s.
-func TTL(d time.Duration) string {
-	d = min(d, MaxTTL)
-	s := int64((d + time.Second - 1) / time.Second)
-	return strconv.FormatInt(max(s, 1), 10) + "s"
-}
+func TTL(d time.Duration) string { return hms.TTL(d, MaxTTL) }
 
 // SoundPath turns an Android sound into android.notification.sound: a path
 // ("/raw/ring") is kept, a bare name ("ring", "ring.mp3") is the app's raw
@@ -216,14 +133,4 @@ func SoundPath(s string) string {
 
 // ActivityIntent is the intent URI that opens activity class cls of app
 // pkg (Intent.toUri form); a class starting with '.' is relative to pkg.
-func ActivityIntent(pkg, cls string) string {
-	cls = push.ActivityClass(cls)
-	return "intent:#Intent;component=" + pkg + "/" + cls + ";end"
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
+func ActivityIntent(pkg, cls string) string { return push.ActivityIntent(pkg, cls) }

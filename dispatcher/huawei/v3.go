@@ -1,7 +1,7 @@
 package huawei
 
 import (
-	"bytes"
+	"cmp"
 	"context"
 	"crypto"
 	"crypto/rand"
@@ -13,13 +13,13 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/pushsim/pushsim/dispatcher/internal/hms"
 	"github.com/pushsim/pushsim/dispatcher/push"
 )
 
@@ -43,11 +43,8 @@ const (
 	jwtAhead    = 5 * time.Minute
 )
 
-// v3 codes (§1.7).
-const (
-	codeJWTExpired = "80200005"
-	codeTestLimit  = "80300029"
-)
+// codeJWTExpired is v3's own code (§1.7); it reads the others as v1 does.
+const codeJWTExpired = "80200005"
 
 // V3Account is a Huawei service-account key file as far as signing needs it.
 type V3Account struct {
@@ -112,12 +109,10 @@ func (a *V3Account) SignJWT(now time.Time, lifetime time.Duration) (string, erro
 // V3Client sends to HarmonyOS NEXT phones through one app. It is safe for
 // concurrent use.
 type V3Client struct {
-	cert    push.Certificate
-	acc     *V3Account
-	sendURL string
-	hc      *http.Client
-	now     func() time.Time
-	timeout time.Duration
+	cert push.Certificate
+	acc  *V3Account
+	opt  push.Options
+	send hms.Sender
 
 	mu     sync.Mutex
 	jwt    string
@@ -126,26 +121,21 @@ type V3Client struct {
 
 func newV3(cert push.Certificate, opt push.Options) (push.Client, error) {
 	opt = opt.WithDefaults(defaultTimeout)
-	if cert.ServiceAccount == "" {
-		return nil, errors.New("huawei v3: certificate has no service_account")
+	if err := cert.Require("huawei v3", "service_account"); err != nil {
+		return nil, err
 	}
 	acc, err := ParseV3Account(cert.ServiceAccount)
 	if err != nil {
 		return nil, err
 	}
-	project := cert.ProjectID
-	if project == "" {
-		project = acc.ProjectID
-	}
-	base := strings.TrimRight(cert.BaseURL, "/")
-	if base == "" {
-		base = DefaultBaseURL
-	}
-	if _, err := url.Parse(base); err != nil {
+	project := cmp.Or(cert.ProjectID, acc.ProjectID)
+	base, err := cert.ServerURL(DefaultBaseURL)
+	if err != nil {
 		return nil, fmt.Errorf("huawei v3: %w", err)
 	}
-	c := &V3Client{cert: cert, acc: acc, sendURL: base + "/v3/" + url.PathEscape(project) + "/messages:send",
-		hc: opt.HTTPClient, now: opt.Now, timeout: opt.Timeout}
+	c := &V3Client{cert: cert, acc: acc, opt: opt}
+	c.send = hms.Sender{Options: opt, URL: base + "/v3/" + url.PathEscape(project) + "/messages:send", Auth: v3Auth{c},
+		BatchSize: MaxBatch, Marshal: push.Marshal, Answer: func() hms.Answer { return &v3Answer{} }}
 	return c, nil
 }
 
@@ -157,7 +147,7 @@ func (c *V3Client) Vendor() string { return Vendor }
 func (c *V3Client) bearer(stale string) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	now := c.now()
+	now := c.opt.Now()
 	if c.jwt != "" && c.jwt != stale && now.Before(c.jwtExp.Add(-jwtAhead)) {
 		return c.jwt, nil
 	}
@@ -207,31 +197,31 @@ type v3Badge struct {
 	SetNum int `json:"setNum"`
 }
 
+// WithTokens addresses the body to one batch.
+func (b *v3Body) WithTokens(batch []string) any {
+	b.Target.Token = batch
+	return b
+}
+
 // v3Request builds the body (without tokens) and the push-type.
 func (c *V3Client) v3Request(p push.Push) (v3Body, string) {
-	b := v3Body{PushOptions: &v3PushOpts{BiTag: p.ID, TestMessage: c.cert.Settings[SettingValidateOnly] == "true"}}
-	if len(p.ID) > 64 {
-		b.PushOptions.BiTag = ""
-	}
+	b := v3Body{PushOptions: &v3PushOpts{BiTag: hms.BiTag(p.ID), TestMessage: c.cert.Settings[SettingValidateOnly] == "true"}}
 	if p.TTL > 0 {
 		b.PushOptions.TTL = int64(min(p.TTL, MaxTTL) / time.Second)
 	}
 	if p.PassThrough {
-		extra := string(v3Data(p))
+		extra := string(hms.Data(p))
 		if extra == "" {
 			extra = "{}"
 		}
 		b.Payload = map[string]string{"extraData": extra}
 		return b, "6"
 	}
-	n := v3Notification{Title: p.Title, Body: p.Body, Category: firstNonEmpty(p.Category, firstNonEmpty(c.cert.Category, "IM"))}
-	if firstNonEmpty(p.Class, c.cert.Class) == "public" {
+	n := v3Notification{Title: p.Title, Body: p.Body, Category: cmp.Or(p.Category, c.cert.Category, "IM")}
+	if cmp.Or(p.Class, c.cert.Class) == "public" {
 		n.Category = "MARKETING"
 	}
-	click := p.Click
-	if click.Type == "" {
-		click = c.cert.Click
-	}
+	click := p.ClickOr(c.cert.Click)
 	// An Android intent URI means nothing to HarmonyOS: it opens the home
 	// ability (actionType 0), which gets the data.
 	switch click.Type {
@@ -240,124 +230,68 @@ func (c *V3Client) v3Request(p push.Push) (v3Body, string) {
 	case "url":
 		n.ClickAction = v3ClickAction{ActionType: 1, URI: click.Target}
 	}
-	n.ClickAction.Data = v3Data(p)
-	if p.NotifyID != "" {
-		id := NotifyID(p.NotifyID)
-		n.NotifyID = &id
-	}
+	// clickAction.data (hms.Data): HarmonyOS hands it to the opened
+	// ability (want.parameters), so the app reads "ext" and gets the IM ext
+	// byte for byte, as on Huawei's Android phones.
+	n.ClickAction.Data = hms.Data(p)
+	n.NotifyID = hms.NotifyID(p.NotifyID)
 	if p.Badge > 0 {
 		n.Badge = &v3Badge{SetNum: min(p.Badge, 99)}
 	}
-	if s := firstNonEmpty(p.Sound, c.cert.Sound); s != "" {
+	if s := cmp.Or(p.Sound, c.cert.Sound); s != "" {
 		n.Sound = s
 	}
 	b.Payload = map[string]any{"notification": n}
 	return b, "0"
 }
 
-// v3Data is clickAction.data (and a background message's extraData): a
-// JSON object of Push.Extras plus Push.Ext under the key "ext" (Ext wins),
-// nil when both are empty. HarmonyOS hands clickAction.data to the opened
-// ability (want.parameters), so the app reads "ext" and gets the IM ext
-// byte for byte, as on Huawei's Android phones.
-func v3Data(p push.Push) json.RawMessage {
-	if p.Ext == "" && len(p.Extras) == 0 {
-		return nil
-	}
-	m := make(map[string]string, len(p.Extras)+1)
-	for k, v := range p.Extras {
-		m[k] = v
-	}
-	if p.Ext != "" {
-		m["ext"] = p.Ext
-	}
-	b, _ := marshalV3(m) // a map of strings always encodes
-	return b
-}
-
 // Send posts p to tokens, at most MaxBatch per request, one Result per token.
 func (c *V3Client) Send(ctx context.Context, p push.Push, tokens []string) []push.Result {
-	if len(tokens) == 0 {
-		return nil
-	}
 	body, pushType := c.v3Request(p)
-	out := make([]push.Result, 0, len(tokens))
-	for start := 0; start < len(tokens); start += MaxBatch {
-		batch := tokens[start:min(start+MaxBatch, len(tokens))]
-		body.Target.Token = batch
-		raw, err := encodeRaw(body, p.Raw)
-		if err != nil {
-			out = all(out, batch, push.Result{Kind: push.Rejected, Code: "request", Reason: err.Error()})
-			continue
-		}
-		out = c.sendBatch(ctx, raw, pushType, batch, out)
-	}
-	return out
+	return c.send.Send(ctx, tokens, p.Raw, &body, func(jwt string) http.Header {
+		return http.Header{"Content-Type": {"application/json;charset=UTF-8"}, "Authorization": {"Bearer " + jwt}, "Push-Type": {pushType}}
+	})
 }
 
-func (c *V3Client) sendBatch(ctx context.Context, body []byte, pushType string, tokens []string, out []push.Result) []push.Result {
-	j, err := c.bearer("")
-	if err != nil {
-		return all(out, tokens, push.Result{Kind: push.Rejected, Code: "jwt", Reason: err.Error()})
-	}
-	for attempt := 0; ; attempt++ {
-		a := c.post(ctx, body, pushType, j)
-		if attempt == 0 && a.authRefused() || attempt == 0 && a.parsed && a.Code == codeJWTExpired {
-			if j, err = c.bearer(j); err != nil {
-				return all(out, tokens, push.Result{Kind: push.Rejected, Code: "jwt", Reason: err.Error()})
-			}
-			continue
-		}
-		return v3Results(&a, out, tokens)
-	}
+// v3Auth gives a batch the client's self-signed JWT (no token exchange);
+// a JWT that cannot be signed rejects the batch.
+type v3Auth struct{ c *V3Client }
+
+func (a v3Auth) Bearer(_ context.Context, stale string) (string, error) { return a.c.bearer(stale) }
+
+func (v3Auth) Failure(err error) push.Result {
+	return push.Result{Kind: push.Rejected, Code: "jwt", Reason: err.Error()}
 }
 
-func (c *V3Client) post(ctx context.Context, body []byte, pushType, bearer string) answer {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.sendURL, bytes.NewReader(body))
-	if err != nil {
-		return answer{transport: err}
-	}
-	req.Header.Set("Content-Type", "application/json;charset=UTF-8")
-	req.Header.Set("Authorization", "Bearer "+bearer)
-	req.Header.Set("push-type", pushType)
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return answer{transport: err}
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
-	a := answer{status: resp.StatusCode, raw: b, retryAfter: RetryAfter(resp.Header.Get("Retry-After"), c.now())}
-	if err != nil {
-		a.transport = fmt.Errorf("reading answer: %w", err)
-		return a
-	}
-	a.parsed = json.Unmarshal(b, &a) == nil && a.Code != ""
-	return a
+// v3Answer is a v3 send response: v1's shape, v3's codes.
+type v3Answer struct{ answer }
+
+// AuthRefused: v1's refusals, and 80200005 (the JWT expired).
+func (a *v3Answer) AuthRefused() bool {
+	return a.answer.AuthRefused() || a.Parsed && a.Code == codeJWTExpired
 }
 
-// v3Results maps a v3 answer onto one Result per token. 80100000 and
+// Results maps a v3 answer onto one Result per token. 80100000 and
 // 80300007 name the failed tokens by reason in msg: tokenFormatError and
 // noRight mean the token is dead here; noPushTypeRight and
 // notSupportPlayVoice are the app's or the message's fault, not the token's.
-func v3Results(a *answer, out []push.Result, tokens []string) []push.Result {
-	if !a.parsed || a.transport != nil || a.status >= 500 || a.status == http.StatusTooManyRequests {
-		return a.results(out, tokens)
+func (a *v3Answer) Results(out []push.Result, tokens []string) []push.Result {
+	if r, whole := a.Whole(a.Msg); whole {
+		return push.AppendAll(out, tokens, r)
 	}
 	code := string(a.Code)
 	switch code {
 	case codeSuccess:
-		return all(out, tokens, push.Result{Kind: push.Sent, Code: code, Reason: a.Msg, MessageID: a.RequestID})
-	case codePartial, codeAllInvalid:
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Sent, Code: code, Reason: a.Msg, MessageID: a.RequestID})
+	case codePartial, hms.CodeAllInvalid:
 		var m struct {
 			IllegalTokens map[string][]string `json:"illegalTokens"`
 		}
 		if json.Unmarshal([]byte(a.Msg), &m) != nil || len(m.IllegalTokens) == 0 {
 			if code == codePartial {
-				return all(out, tokens, push.Result{Kind: push.Sent, Code: code, Reason: "partial success, failed tokens not listed: " + a.Msg, MessageID: a.RequestID})
+				return push.AppendAll(out, tokens, push.Result{Kind: push.Sent, Code: code, Reason: "partial success, failed tokens not listed: " + a.Msg, MessageID: a.RequestID})
 			}
-			return all(out, tokens, push.Result{Kind: push.Rejected, Code: code, Reason: a.Msg, MessageID: a.RequestID, InvalidToken: true})
+			return push.AppendAll(out, tokens, push.Result{Kind: push.Rejected, Code: code, Reason: a.Msg, MessageID: a.RequestID, InvalidToken: true})
 		}
 		why := map[string]string{}
 		for reason, ts := range m.IllegalTokens {
@@ -378,44 +312,10 @@ func v3Results(a *answer, out []push.Result, tokens []string) []push.Result {
 			}
 		}
 		return out
-	case codeTestLimit:
-		return all(out, tokens, push.Result{Kind: push.OverQuota, Code: code, Reason: a.Msg})
-	case codeJWTExpired, codeInternal:
-		return all(out, tokens, push.Result{Kind: push.Retryable, Code: code, Reason: a.Msg, RetryAfter: a.retryAfter})
+	case hms.CodeTestLimit:
+		return push.AppendAll(out, tokens, push.Result{Kind: push.OverQuota, Code: code, Reason: a.Msg})
+	case codeJWTExpired, hms.CodeInternal:
+		return push.AppendAll(out, tokens, push.Result{Kind: push.Retryable, Code: code, Reason: a.Msg, RetryAfter: a.RetryAfter})
 	}
-	return all(out, tokens, push.Result{Kind: push.Rejected, Code: code, Reason: a.Msg, MessageID: a.RequestID})
-}
-
-// encodeRaw marshals a body (without HTML escapes, so the ext's bytes stay
-// as they are) and applies Push.Raw as encode does.
-func encodeRaw(body any, raw map[string]string) ([]byte, error) {
-	b, err := marshalV3(body)
-	if err != nil || len(raw) == 0 {
-		return b, err
-	}
-	var doc map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, err
-	}
-	for path, v := range raw {
-		var val any = v
-		var j any
-		if json.Unmarshal([]byte(v), &j) == nil {
-			val = j
-		}
-		if err := setPath(doc, strings.Split(path, "."), val); err != nil {
-			return nil, fmt.Errorf("raw %q: %w", path, err)
-		}
-	}
-	return marshalV3(doc)
-}
-
-func marshalV3(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	return push.AppendAll(out, tokens, push.Result{Kind: push.Rejected, Code: code, Reason: a.Msg, MessageID: a.RequestID})
 }

@@ -5,6 +5,10 @@ package pushtest
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"net/http"
@@ -78,4 +82,19 @@ func BenchSend(b *testing.B, newClient push.NewClient, cert push.Certificate, rt
 	for range b.N {
 		c.Send(context.Background(), p, tokens)
 	}
+}
+
+// PrivateKeyPEM is a new 2048-bit RSA key as PKCS#8 PEM, the private_key
+// of a service-account key file (FCM, Huawei v3).
+func PrivateKeyPEM(tb testing.TB) string {
+	tb.Helper()
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}))
 }

@@ -20,6 +20,7 @@ const (
 	codeInvalidMethod    = 20
 	codeInvalidEncoding  = 25
 	codeMissingToken     = 29
+	codeDataNotExist     = 31
 	codeDailyLimit       = 33
 	codeMissingArgs      = 40
 	codeInvalidArgs      = 41
@@ -45,6 +46,7 @@ var codeText = map[int]string{
 	codeInvalidMethod:    "Invalid Method",
 	codeInvalidEncoding:  "Invalid Encoding",
 	codeMissingToken:     "Missing Auth Token",
+	codeDataNotExist:     "Data Not Exist", // the table's meaning; the English wording is not in the facts (inferred)
 	codeDailyLimit:       "The number of messages exceeds the daily limit",
 	codeMissingArgs:      "Missing Required Arguments",
 	codeInvalidArgs:      "Invalid Arguments",

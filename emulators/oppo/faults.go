@@ -97,7 +97,8 @@ func (e *Emulator) rateLimitCode(app *world.App) int {
 }
 
 // FaultTarget names the app (by auth_token, or app_key on the auth call)
-// and the registration ids of message / messages.
+// and the registration ids of message / messages or a broadcast's
+// target_value.
 func (e *Emulator) FaultTarget(r *http.Request, body []byte) (string, []string) {
 	f, _ := url.ParseQuery(string(body)) // a bad body names what it can
 	var app string
@@ -128,6 +129,9 @@ func (e *Emulator) FaultTarget(r *http.Request, body []byte) (string, []string) 
 				tokens = append(tokens, m.TargetValue)
 			}
 		}
+	}
+	if f.Get("target_type") == "2" { // broadcast.go
+		tokens = append(tokens, splitTargets(f.Get("target_value"))...)
 	}
 	return app, tokens
 }

@@ -66,7 +66,7 @@ func FuzzForm(f *testing.F) {
 		f.Add(uint8(1), seed)
 		f.Add(uint8(2), seed)
 	}
-	paths := []string{PathAuth, PathUnicast, PathUnicastBatch, "/server/v1/other"}
+	paths := []string{PathAuth, PathUnicast, PathUnicastBatch, "/server/v1/other", PathSaveMessage, PathBroadcast}
 	f.Fuzz(func(t *testing.T, p uint8, body string) {
 		rec := httptest.NewRecorder()
 		e.Handler().ServeHTTP(rec, formRequest(paths[int(p)%len(paths)], body))

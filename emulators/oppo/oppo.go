@@ -1,5 +1,9 @@
 // Package oppo emulates the OPPO (HeyTap) Push server API: the signed auth
-// call, unicast and unicast_batch notifications, OPPO's return codes and
+// call (POST /server/v1/auth), unicast and unicast_batch notifications
+// (/server/v1/message/notification/unicast, .../unicast_batch), the
+// broadcast pair (broadcast.go: .../save_message_content stores a
+// notification and answers data.message_id, .../broadcast sends it to every
+// phone of the app or to ≤ 1000 registration ids), OPPO's return codes and
 // texts, and OPPO's own rules on top of the shared world: the Android 8+
 // channel rule, the 2024 message classes (communication & service vs
 // content & marketing) with their privileges and daily caps, notify_level,
@@ -16,7 +20,8 @@
 //     reminder level.
 //   - Quotas: "public_per_device" (2, news apps 5), "public_daily_total"
 //     (100000 below 50000 users, else users × 2), "cumulative_users"
-//     (default: the app's registered phones).
+//     (default: the app's registered phones), "saved_messages_max" (10000
+//     saved broadcast messages kept per app; the oldest are forgotten → 31).
 //   - Settings: "content_limits" ("sdk": title 50 / content 200, the default;
 //     "current": title 50 / content 50, 128 for style 2), "channel_required_api"
 //     (26), "auth_token_ttl" (24h), "auth_timestamp_skew" (10m),
@@ -69,7 +74,8 @@ type Emulator struct {
 	tokens   map[string]authToken
 	issued   int // tokens issued since the last sweep
 	dedupe   map[string]dedupeEntry
-	recorded int // dedupe entries since the last sweep
+	recorded int        // dedupe entries since the last sweep
+	saved    savedStore // save_message_content's messages (broadcast.go)
 }
 
 type authToken struct {
@@ -92,6 +98,8 @@ func New(w *world.World) world.Vendor {
 	r.HandleFunc(PathAuth, e.serveAuth)
 	r.HandleFunc(PathUnicast, e.serveUnicast)
 	r.HandleFunc(PathUnicastBatch, e.serveBatch)
+	r.HandleFunc(PathSaveMessage, e.serveSave)    // broadcast.go
+	r.HandleFunc(PathBroadcast, e.serveBroadcast) // broadcast.go
 	r.NotFoundHandler = http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) {
 		writeJSON(rw, http.StatusNotFound, errorBody(codeInvalidMethod, ""))
 	})

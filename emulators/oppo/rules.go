@@ -47,6 +47,25 @@ var rules = []world.Rule{
 	{ID: "oppo.content.control-chars", Statement: "Control characters other than newline and tab in the title or content are stripped on the phone, which shows the rest (text that is not UTF-8 is oppo.request.encoding, 25).", Level: world.INFO, Source: srcAddendum + "§5 (All: characters a phone cannot render)", Confidence: "inferred"},
 }
 
+// Broadcast rule ids (broadcast.go).
+const (
+	ruleSave      = "oppo.broadcast.save"
+	ruleSaveOnce  = "oppo.broadcast.app-message-id"
+	ruleMessageID = "oppo.broadcast.message-id"
+	ruleTarget    = "oppo.broadcast.target"
+	ruleSavedCap  = "oppo.broadcast.cap"
+)
+
+func init() {
+	rules = append(rules,
+		world.Rule{ID: ruleSave, Statement: "POST save_message_content takes auth_token and the notification's fields as form fields (snake_case or camelCase, numbers and switches as text), checked as unicast checks a notification (40, 41, 67, 54; 25 for text that is not UTF-8); it answers data.message_id and sends nothing.", Level: world.MUST, Source: srcMain + "§2.1, §2.3, §2.4", Confidence: "documented"},
+		world.Rule{ID: ruleSaveOnce, Statement: "A save_message_content with an app_message_id the app saved before is answered with the first data.message_id and not saved again (\"broadcast saved once\").", Level: world.SHOULD, Source: srcMain + "§2.3", Confidence: "secondary"},
+		world.Rule{ID: ruleMessageID, Statement: "POST broadcast needs message_id (40) of a message the app saved with save_message_content; another gets 31 Data Not Exist.", Level: world.MUST, Source: srcMain + "§2.1, §2.4", Confidence: "inferred"},
+		world.Rule{ID: ruleTarget, Statement: "broadcast's target_type is 1 (every phone that has the app) or 2 (target_value: registration ids joined by ';', at most 1000); missing → 40, other → 41. The answer is data.message_id and data.task_id, with the refused targets of a type 2 listed under their numeric code (10000 Invalid Registration_id, 33 over the public daily total, ...); each phone gets the saved message under unicast's rules, a content & marketing one counting one against the public daily total.", Level: world.MUST, Source: srcMain + "§2.1, §2.4, §2.5; " + srcAddendum + "§3.4", Confidence: "documented"},
+		world.Rule{ID: ruleSavedCap, Statement: "The emulator keeps at most App.Quotas saved_messages_max (10000) saved messages per app and 64 MiB in all; the oldest go first and their message_id gets 31.", Level: world.INFO, Source: srcMain + "§2.7 (no number given)", Confidence: "inferred"},
+	)
+}
+
 // Rules lists the rules the OPPO emulator enforces.
 func (e *Emulator) Rules() []world.Rule {
 	out := make([]world.Rule, len(rules))

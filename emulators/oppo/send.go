@@ -76,15 +76,23 @@ func (e *Emulator) decide(s session, m *message) outcome {
 	if !ok || dev.App != app.Name {
 		return o.fail(codeInvalidRegID, "oppo.regid.invalid", "no phone of app "+app.Name+" has this registration id")
 	}
-	o.device = dev
 	if m.Notification == nil {
+		o.device = dev
 		return o.fail(codeMissingArgs, "oppo.message.required", "notification is missing")
 	}
 	n := m.Notification.merge()
-	if code, rule, why := validate(app, &n); code != codeSuccess {
+	return e.decideFor(s, dev, target, &n)
+}
+
+// decideFor validates a notification for one phone of the app and applies
+// OPPO's server-side rules (unicast, batch and broadcast alike).
+func (e *Emulator) decideFor(s session, dev world.Device, target string, n *notification) outcome {
+	app := s.app
+	o := outcome{target: target, device: dev}
+	if code, rule, why := validate(app, n); code != codeSuccess {
 		return o.fail(code, rule, why)
 	}
-	class := classOf(app, &n)
+	class := classOf(app, n)
 
 	now := s.now
 	if n.AppMessageID != "" {
@@ -103,7 +111,7 @@ func (e *Emulator) decide(s session, m *message) outcome {
 		if n.AppMessageID != "" {
 			e.remember(app, n.AppMessageID, target, o.messageID, now)
 		}
-		o.n = e.notification(app, &n, &dev, class, o.messageID)
+		o.n = e.notification(app, n, &dev, class, o.messageID)
 		o.dropRule, o.dropReason = cv.RuleID("oppo"), cv.Reason
 		return o
 	}
@@ -121,7 +129,7 @@ func (e *Emulator) decide(s session, m *message) outcome {
 	if n.AppMessageID != "" {
 		e.remember(app, n.AppMessageID, target, o.messageID, now)
 	}
-	o.n = e.notification(app, &n, &dev, class, o.messageID)
+	o.n = e.notification(app, n, &dev, class, o.messageID)
 	if n.OffLine {
 		o.ttl = time.Duration(n.OffLineTTL.or(offLineTTLDefault)) * time.Second
 	}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -211,6 +212,22 @@ var _ = Describe("Meizu tasks", func() {
 			Expect(s.Shown).To(BeEmpty())
 			Expect(s.Inbox).To(ConsistOf(HaveField("Payload", "cmd:sync")))
 		})
+	})
+
+	It("keeps tasks apart under concurrent calls", func() {
+		g := newFixture(func(a *world.App) { a.Quotas = map[string]int{"qps": 0, "device_per_minute": 0, "tasks_max": 5} })
+		p := g.phone("p")
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Go(func() {
+				defer GinkgoRecover()
+				id := g.newTask(private("m" + strconv.Itoa(i)))
+				r := g.call(meizu.PathTaskPushByPushID, map[string]string{"taskId": id, "pushIds": p.Token})
+				Expect(r.Code).To(BeElementOf("200", "110032")) // another goroutine's task may push it out
+			})
+		}
+		wg.Wait()
+		Expect(len(g.shade("p").Shown)).To(BeNumerically(">=", 1))
 	})
 
 	Describe("pushToApp", func() {

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -248,6 +249,19 @@ var _ = Describe("OPPO broadcast", func() {
 				return url.Values{"auth_token": {tok}, "message_id": {id}, "target_type": {"2"}, "target_value": {strings.Join(ids, ";")}}
 			}),
 		)
+
+		It("keeps saved messages apart under concurrent calls", func() {
+			var wg sync.WaitGroup
+			for i := range 8 {
+				wg.Go(func() {
+					defer GinkgoRecover()
+					id := f.save(saveForm(tok, "app_message_id", "m"+strconv.Itoa(i%2)))
+					Expect(f.broadcast(tok, id, "2", a.Token).Code).To(Equal(0))
+				})
+			}
+			wg.Wait()
+			Expect(f.w.Ledger(world.Filter{Kind: world.KindRequest, Rule: "oppo.broadcast.save"})).To(HaveLen(2), "one save per app_message_id")
+		})
 
 		It("answers a GET with 12 in OPPO's envelope", func() {
 			resp, err := http.Get(f.srv.BaseURL("oppo") + oppo.PathBroadcast + "?auth_token=" + tok)

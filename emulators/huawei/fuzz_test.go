@@ -27,6 +27,8 @@ func FuzzSend(f *testing.F) {
 		`{"message":{"data":{"a":1},"token":["x"]}}`,
 		`{"message":{"data":"{\"k\":\"v\",\"n\":1.5e3,\"u\":\"\\u00e9\",\"o\":{}}","token":["` + tok + `"]}}`,
 		`{"message":{"topic":"t","data":"x"}}`,
+		`{"message":{"condition":"'a' in topics && !('b' in topics)","notification":{"title":"a","body":"b"}}}`,
+		`{"message":{"condition":"((('a' in topics","data":"x"}}`, `{"message":{"topic":"a b","data":"x"}}`,
 		`{"message":null}`, `[]`, `null`, `{`, ``, `{"message":{"token":[1,2]}}`,
 	} {
 		f.Add("VALID", []byte(seed))

@@ -21,11 +21,18 @@
 //   - "http_status" / "http_status.<code>": HTTP status sent with every / one result code.
 //   - "token_format": "legacy" for old 32-character 0866…CN01 push tokens.
 //   - "click_action_required": "true" refuses a notification without click_action.
+//   - "condition_order": "left-to-right" combines a condition's && and || as written
+//     (default: && first; topicsend.go).
 //
 // Quotas (App.Quotas): "oauth_tokens_per_5min" (1000), "token_ttl_seconds"
 // (3600), "token_expires_in" (the lifetime the token answer claims; default
 // the real one), "message_bytes" (4096), "max_tokens" (1000), "marketing_daily" (2,
-// 5 for App.News), "device_daily" (3000), "ttl_max_seconds" (1296000).
+// 5 for App.News), "device_daily" (3000), "ttl_max_seconds" (1296000),
+// "topics_per_device" (2000), "condition_topics" (5).
+//
+// Topics: the v1 topic API (topic:subscribe, topic:unsubscribe, topic:list;
+// topic.go) and sends to message.topic and message.condition (topicsend.go)
+// over the world's subscriptions.
 package huawei
 
 import (
@@ -66,6 +73,7 @@ func New(w *world.World) world.Vendor {
 	r.HandleFunc("/oauth2/v3/token", e.serveToken).Methods(http.MethodPost)
 	r.HandleFunc("/oauth2/v2/token", e.serveToken).Methods(http.MethodPost) // legacy path some clients still use
 	e.routeV3(r)                                                            // v3 send and revoke (v3.go)
+	e.routeTopics(r)                                                        // topic subscribe, unsubscribe, list (topic.go)
 	r.NotFoundHandler = http.HandlerFunc(e.serveNotFound)
 	r.MethodNotAllowedHandler = http.HandlerFunc(e.serveNotFound)
 	e.handler = &router{e: e, rest: r}

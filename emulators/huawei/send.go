@@ -110,8 +110,14 @@ func (e *Emulator) serveSend(w http.ResponseWriter, r *http.Request, appID strin
 	code, msg, rule := codeSuccess, codeText[codeSuccess], pl.rule
 	entry.Reason = pl.reason
 	switch {
-	case m.Topic != "" || m.Condition != "":
-		entry.Reason = "topic and condition messages reach no emulated phone (topic subscriptions are not emulated)"
+	case m.Topic != "" || m.Condition != "": // topicsend.go
+		var p *problem
+		if devices, rule, entry.Reason, p = e.topicAudience(app, m); p != nil {
+			e.reject(w, &entry, app, p, rid)
+			return
+		}
+		entry.Tokens = audienceTokens(devices)
+		entry.Reason += "; " + pl.reason
 	case len(devices) == 0:
 		e.reject(w, &entry, app, &problem{codeAllInvalid, RuleTokensAllInvalid, fmt.Sprintf("none of the %d tokens is registered for app %s", len(illegal), app.ID)}, rid)
 		return

@@ -6,8 +6,12 @@
 // (store a message, answer its taskId), .../push/task/varnished/pushByPushId
 // and .../pushByAlias (a stored task to ≤ 100 targets; unvarnished twins),
 // .../push/pushTask/pushToApp (every phone of the app, optionally at a
-// scheduled start) and .../push/pushTask/cancel (withdraw what a pushToApp
-// task has not delivered yet). Meizu's validation of messageJson, its result
+// scheduled start), .../push/pushTask/pushToTag (the phones subscribed to
+// tags, their union or intersection; tag.go) and .../push/pushTask/cancel
+// (withdraw what a pushToApp or pushToTag task has not delivered yet); and
+// the tag subscription APIs of api-push.meizu.com (subscribe.go):
+// .../server/message/subscribeTags, unSubscribeTags, getSubTags and
+// unSubAllTags, over the world's topics. Meizu's validation of messageJson, its result
 // codes and texts, the `value` map of per-target codes, the message classes'
 // caps (counted in the world's shared counters, reset at Shanghai midnight)
 // and what the phone does with the message (world.Deliver). The facts are
@@ -41,6 +45,9 @@
 //	valid_time_max     hours of pushTimeInfo.validTime (72)
 //	pass_through_max   bytes of a pass-through content (2000; the SDK README says 3800)
 //	tasks_max          tasks kept per app (10000; the oldest are forgotten → 110032)
+//	max_tags           tags in one tagNames or tags field (100) → 1005
+//	tag_max_len        characters of a tag (20) → 1005
+//	topics_per_device  tags one pushId may hold (100; the world's knob) → 1005
 //
 // App.Settings (strings):
 //
@@ -83,6 +90,8 @@ type route struct {
 	alias       bool // targets are aliases, not pushIds
 	passThrough bool // unvarnished
 	op          taskOp
+	sub         subOp // a tag subscription API (subscribe.go)
+	get         bool  // GET is served as well as POST
 }
 
 // New returns the Meizu emulator over w.
@@ -93,7 +102,8 @@ func New(w *world.World) world.Vendor {
 		PathPassThroughByPushID: {passThrough: true},
 		PathPassThroughByAlias:  {alias: true, passThrough: true},
 	}}
-	e.addTaskRoutes() // task.go
+	e.addTaskRoutes()         // task.go
+	e.addSubscriptionRoutes() // subscribe.go
 	e.h = http.HandlerFunc(e.serve)
 	return e
 }
@@ -116,8 +126,10 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case !ok:
 		e.answerPlain(w, r, http.StatusNotFound, "no Meizu push API at "+truncate(r.URL.Path, 200))
-	case r.Method != http.MethodPost:
+	case r.Method != http.MethodPost && !(rt.get && r.Method == http.MethodGet):
 		e.answerPlain(w, r, http.StatusMethodNotAllowed, "Meizu push APIs take POST, not "+truncate(r.Method, 20))
+	case rt.sub != subNone:
+		e.subscription(w, r, rt)
 	case rt.op != opNone:
 		e.task(w, r, rt)
 	default:

@@ -19,6 +19,7 @@ const (
 	PathTaskPassThroughByPushID = "/garcia/api/server/push/task/unvarnished/pushByPushId"
 	PathTaskPassThroughByAlias  = "/garcia/api/server/push/task/unvarnished/pushByAlias"
 	PathPushToApp               = "/garcia/api/server/push/pushTask/pushToApp"
+	PathPushToTag               = "/garcia/api/server/push/pushTask/pushToTag" // tag.go
 	PathCancelTask              = "/garcia/api/server/push/pushTask/cancel"
 )
 
@@ -30,7 +31,8 @@ const (
 	opGetTaskID        // store a message, answer its taskId
 	opTaskPush         // push a stored message to ≤ 100 pushIds or aliases
 	opPushToApp        // a message to every phone of the app, as a task
-	opCancel           // cancel a pushToApp task
+	opPushToTag        // a message to the phones subscribed to tags, as a task (tag.go)
+	opCancel           // cancel a pushToApp or pushToTag task
 )
 
 // Task store bounds: App.Quotas tasks_max tasks per app (the facts give no
@@ -48,6 +50,7 @@ func (e *Emulator) addTaskRoutes() {
 	e.paths[PathTaskPassThroughByPushID] = route{op: opTaskPush, passThrough: true}
 	e.paths[PathTaskPassThroughByAlias] = route{op: opTaskPush, alias: true, passThrough: true}
 	e.paths[PathPushToApp] = route{op: opPushToApp}
+	e.paths[PathPushToTag] = route{op: opPushToTag}
 	e.paths[PathCancelTask] = route{op: opCancel}
 	var base uint64
 	e.w.Rand(func(r *rand.Rand) { base = r.Uint64() })
@@ -69,6 +72,8 @@ func (e *Emulator) task(w http.ResponseWriter, r *http.Request, rt route) {
 		c.pushTask(w)
 	case opPushToApp:
 		c.pushToApp(w)
+	case opPushToTag:
+		c.pushToTag(w)
 	case opCancel:
 		c.cancelTask(w)
 	}
@@ -97,8 +102,8 @@ func (c *call) pushTask(w http.ResponseWriter) {
 	t, rej := c.findTask()
 	switch {
 	case rej.code != "":
-	case t.toApp:
-		rej = rejection{codeTaskID, ruleTaskID, "task " + strconv.FormatInt(t.id, 10) + " is a pushToApp task: it went to every phone already"}
+	case t.broadcast:
+		rej = rejection{codeTaskID, ruleTaskID, "task " + strconv.FormatInt(t.id, 10) + " is a pushToApp or pushToTag task: it went to its phones already"}
 	case (t.pushType == 1) != c.rt.passThrough:
 		rej = rejection{codeTaskID, ruleTaskID, "task " + strconv.FormatInt(t.id, 10) + " is a " + pushKind(t.pushType) + " task; this path pushes " + pushKind(boolInt(c.rt.passThrough)) + " tasks"}
 	}
@@ -143,22 +148,31 @@ func (c *call) pushToApp(w http.ResponseWriter) {
 		c.refuse(w, rej)
 		return
 	}
-	raw := c.form.Get("messageJson")
-	id := c.e.tasks.add(c.e.w, c.app, task{appID: c.app.ID, toApp: true, message: raw})
-	taskID := strconv.FormatInt(id, 10)
+	var tokens []string
 	for _, d := range c.e.w.Devices(vendorName) {
 		if d.App == c.app.Name && !d.Uninstalled {
-			c.targets = append(c.targets, d.Token)
+			tokens = append(tokens, d.Token)
 		}
 	}
+	c.broadcast(w, 0, tokens, start, rulePushToApp, "to every phone of the app")
+}
+
+// broadcast stores the call's message as a pushToApp or pushToTag task and
+// sends it to the phones with these tokens (each admitted as a pushByPushId
+// target is), held until start when it is set. The answer is value {taskId,
+// pushType, appId}; refused phones are in the ledger only.
+func (c *call) broadcast(w http.ResponseWriter, pushType int, tokens []string, start time.Time, rule, to string) {
+	id := c.e.tasks.add(c.e.w, c.app, task{appID: c.app.ID, pushType: pushType, broadcast: true, message: c.form.Get("messageJson")})
+	taskID := strconv.FormatInt(id, 10)
+	c.targets = tokens
 	if len(c.targets) > defMaxTargets {
 		c.entry.Tokens = []string{} // the deliveries name each phone
 	}
 	c.n.MessageID = taskID // what the phones see: the task is the message
 	failed, sent := c.fanOut()
-	b := appendTaskValue(make([]byte, 0, 96), id, 0, c.app.ID)
-	c.entry.Rule = rulePushToApp
-	c.entry.Reason = "task " + taskID + " to every phone of the app: " + strconv.Itoa(len(c.targets)) + " phone(s)"
+	b := appendTaskValue(make([]byte, 0, 96), id, pushType, c.app.ID)
+	c.entry.Rule = rule
+	c.entry.Reason = "task " + taskID + " " + to + ": " + strconv.Itoa(len(c.targets)) + " phone(s)"
 	if !start.IsZero() {
 		c.entry.Rule = ruleTaskSchedule
 		c.entry.Reason += ", held until startTime " + start.In(world.Shanghai).Format(timeLayout) + " Asia/Shanghai"
@@ -198,18 +212,19 @@ func (c *call) schedule() (time.Time, rejection) {
 	return start, rejection{}
 }
 
-// cancelTask cancels a pushToApp task: whatever it has not delivered yet
+// cancelTask cancels a pushToApp or pushToTag task (the Java SDK's
+// cancelTaskPush: "全部用户推送以及标签推送"): whatever it has not delivered yet
 // (held for a scheduled start or an offline phone) is withdrawn. A task
 // with nothing left to deliver, or cancelled before, is answered 500
 // 任务已取消[已完成]，无法取消 (addendum §4.1); any other task 110032 (the
-// README: cancel is for pushToApp tasks only).
+// README: cancel is for those tasks only).
 func (c *call) cancelTask(w http.ResponseWriter) {
 	t, rej := c.findTask()
 	if rej.code == "" && c.form.Has("pushType") {
 		_, rej = c.pushType(ruleTaskCancel)
 	}
-	if rej.code == "" && !t.toApp {
-		rej = rejection{codeTaskID, ruleTaskCancel, "task " + strconv.FormatInt(t.id, 10) + " is not a pushToApp task: only those can be cancelled"}
+	if rej.code == "" && !t.broadcast {
+		rej = rejection{codeTaskID, ruleTaskCancel, "task " + strconv.FormatInt(t.id, 10) + " is not a pushToApp or pushToTag task: only those can be cancelled"}
 	}
 	if rej.code != "" {
 		c.refuse(w, rej)
@@ -310,7 +325,7 @@ type task struct {
 	id        int64
 	appID     string
 	pushType  int  // 0 notification, 1 pass-through
-	toApp     bool // made by pushToApp: cancellable, not pushable to targets
+	broadcast bool // made by pushToApp or pushToTag: cancellable, not pushable to targets
 	cancelled bool
 	message   string
 }

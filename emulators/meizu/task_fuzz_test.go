@@ -30,7 +30,7 @@ func checkTaskReply(t *testing.T, path string, rec *httptest.ResponseRecorder) {
 		return
 	}
 	switch path {
-	case PathGetTaskID, PathPushToApp:
+	case PathGetTaskID, PathPushToApp, PathPushToTag:
 		var v struct{ TaskID, PushType, AppID *json.Number }
 		if json.Unmarshal(r.Value, &v) != nil || v.TaskID == nil || v.PushType == nil || v.AppID == nil || r.MsgID != "" {
 			t.Fatalf("value is not {taskId, pushType, appId}: %s", rec.Body)
@@ -59,7 +59,7 @@ func FuzzTask(f *testing.F) {
 		f.Fatal(err)
 	}
 	paths := []string{PathGetTaskID, PathTaskPushByPushID, PathTaskPushByAlias, PathTaskPassThroughByPushID,
-		PathTaskPassThroughByAlias, PathPushToApp, PathCancelTask}
+		PathTaskPassThroughByAlias, PathPushToApp, PathPushToTag, PathCancelTask}
 	call := func(path string, params map[string]string) *httptest.ResponseRecorder {
 		params["appId"] = app.ID
 		params["sign"] = Sign(params, app.Secret)
@@ -92,11 +92,76 @@ func FuzzTask(f *testing.F) {
 	f.Fuzz(func(t *testing.T, p uint8, taskID, pushType, m, targets string) {
 		path := paths[int(p)%len(paths)]
 		params := map[string]string{"taskId": taskID, "pushType": pushType, "messageJson": m}
-		if path == PathTaskPushByAlias || path == PathTaskPassThroughByAlias {
+		switch path {
+		case PathTaskPushByAlias, PathTaskPassThroughByAlias:
 			params["alias"] = targets
-		} else {
+		case PathPushToTag:
+			params["tagNames"], params["scope"] = targets, taskID
+		default:
 			params["pushIds"] = targets
 		}
 		checkTaskReply(t, path, call(path, params))
+	})
+}
+
+// FuzzTagSubscription feeds arbitrary pushIds and tags, correctly signed, to
+// the tag subscription APIs: every answer is Meizu's envelope, a success
+// carries {pushId, tags} (unSubAllTags: true), and no phone ever holds more
+// tags than its limit.
+func FuzzTagSubscription(f *testing.F) {
+	e, body := benchWorld(f, world.Options{})
+	form, _ := url.ParseQuery(body)
+	app, _ := e.w.App(vendorName, "chat")
+	app.Quotas = map[string]int{"qps": 0, "topics_per_device": 5}
+	if err := e.w.UpdateApp(*app); err != nil {
+		f.Fatal(err)
+	}
+	paths := []string{PathSubscribeTags, PathUnSubscribeTags, PathGetSubTags, PathUnSubAllTags}
+	pushID := splitTargets(form.Get("pushIds"))[0]
+	for i := range paths {
+		p := uint8(i)
+		f.Add(p, pushID, "a,b,c")
+		f.Add(p, pushID, "a,b,c,d,e,f")
+		f.Add(p, pushID, " , ,")
+		f.Add(p, "nope", "\xff,\x00")
+		f.Add(p, pushID, "体育,"+string(make([]byte, 30)))
+	}
+	f.Fuzz(func(t *testing.T, p uint8, id, tags string) {
+		path := paths[int(p)%len(paths)]
+		params := map[string]string{"appId": app.ID, "pushId": id, "tags": tags}
+		params["sign"] = Sign(params, app.Secret)
+		v := url.Values{}
+		for k, x := range params {
+			v.Set(k, x)
+		}
+		rec := httptest.NewRecorder()
+		e.Handler().ServeHTTP(rec, formRequest(path, v.Encode()))
+		var r struct {
+			Code  *string         `json:"code"`
+			Value json.RawMessage `json:"value"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil || r.Code == nil || r.Value == nil {
+			t.Fatalf("not a Meizu envelope (HTTP %d): %q", rec.Code, rec.Body)
+		}
+		switch {
+		case *r.Code != codeOK:
+		case path == PathUnSubAllTags:
+			if string(r.Value) != "true" {
+				t.Fatalf("unSubAllTags value %s", r.Value)
+			}
+		default:
+			var info struct {
+				PushID *string
+				Tags   []struct{ TagID, TagName any }
+			}
+			if json.Unmarshal(r.Value, &info) != nil || info.PushID == nil {
+				t.Fatalf("value is not {pushId, tags}: %s", rec.Body)
+			}
+		}
+		if d, ok := e.w.DeviceByToken(vendorName, pushID); ok {
+			if mine, _ := e.w.DeviceTopics(d.ID); len(mine) > 5 {
+				t.Fatalf("the phone holds %d tags, more than its limit", len(mine))
+			}
+		}
 	})
 }

@@ -45,14 +45,8 @@ type phone struct {
 	shade   []Notification // newest last
 	dropped []Notification // arrived but not shown, with Rule and Reason
 	inbox   []Notification // pass-through messages handed to the app
-	pending []pendingPush  // held while offline or until a quiet window ends
+	pending []pendingPush  // held while offline or until a quiet window ends (offline.go)
 	seq     int
-}
-
-type pendingPush struct {
-	n       Notification
-	expires time.Time
-	opts    DeliverOptions
 }
 
 func (d *Device) clone() Device {

@@ -59,6 +59,13 @@ type DeliverOptions struct {
 	HoldUntil time.Time
 	// Request links drops to the ledger entry of the request that carried it.
 	Request uint64
+	// HoldKey is the push's key in the vendor's offline store (a collapse
+	// key): of the pushes held for a phone, only the newest per key is kept
+	// and the one it replaces is dropped under Store.ReplacedRule (offline.go).
+	HoldKey string
+	// Store is the vendor's offline store; the zero value is the world's
+	// default (PendingCap, the oldest dropped first).
+	Store OfflineStore
 }
 
 // Delivery is what happened to one push on one phone.
@@ -70,7 +77,8 @@ type Delivery struct {
 }
 
 // Deliver hands an accepted push to a phone, applying what every Android
-// phone does: uninstalled app, offline (held for the TTL), notifications or
+// phone does: uninstalled app, offline (held for the TTL in the vendor's
+// offline store, offline.go), notifications or
 // the channel switched off, pass-through (to the app, not the shade),
 // notify-id replacement and collapse keys. Vendor-specific drops are decided
 // by the vendor before calling Deliver (see Drop).
@@ -94,8 +102,7 @@ func (w *World) Deliver(deviceID string, n Notification, opt DeliverOptions) (De
 			d = w.dropLocked(p, n, opt, "world.ttl.offline", "the phone is offline and the message has no time to live")
 			break
 		}
-		p.pending = append(p.pending, pendingPush{n: n, expires: now.Add(opt.TTL), opts: opt})
-		d = Delivery{Held: true, Reason: "held until the phone is online and inside the display window"}
+		d = w.holdLocked(p, n, opt, now)
 	default:
 		d = w.showLocked(p, n, opt)
 	}
@@ -171,18 +178,17 @@ func (w *World) flushLocked(p *phone) {
 		return
 	}
 	now := w.clock.Now()
+	w.expireHeldLocked(p, now)
 	keep := p.pending[:0]
 	for _, pp := range p.pending {
-		switch {
-		case now.After(pp.expires) && pp.opts.TTL > 0:
-			w.dropLocked(p, pp.n, pp.opts, "world.ttl.expired", fmt.Sprintf("the phone was offline longer than the time to live (%s)", pp.opts.TTL))
-		case !pp.opts.HoldUntil.IsZero() && now.Before(pp.opts.HoldUntil):
+		if !pp.holdUntil.IsZero() && now.Before(pp.holdUntil) {
 			keep = append(keep, pp)
-		default:
-			pp.n.At = now
-			w.showLocked(p, pp.n, pp.opts)
+			continue
 		}
+		pp.n.At = now
+		w.showLocked(p, pp.n, DeliverOptions{Request: pp.request})
 	}
+	clear(p.pending[len(keep):])
 	p.pending = keep
 }
 

@@ -8,12 +8,16 @@ import (
 )
 
 // Options configure a World. The zero value is usable: real clock, seed 1,
-// ledger capped at 10000 entries, shades at 200 notifications per phone.
+// ledger capped at 10000 entries, shades at 200 notifications per phone,
+// at most 300 pushes held per phone.
 type Options struct {
 	Clock     Clock
 	Seed      uint64
 	LedgerCap int
 	ShadeCap  int
+	// PendingCap bounds the pushes held for one phone (offline.go), whatever
+	// a vendor's store allows; negative: no bound.
+	PendingCap int
 }
 
 // World is the shared state behind all vendor emulators.
@@ -52,6 +56,9 @@ func New(opts Options) *World {
 	}
 	if opts.ShadeCap == 0 {
 		opts.ShadeCap = 200
+	}
+	if opts.PendingCap == 0 {
+		opts.PendingCap = defPendingCap
 	}
 	if opts.Seed == 0 {
 		opts.Seed = 1

@@ -2,7 +2,6 @@ package fcm
 
 import (
 	"maps"
-	"strconv"
 	"strings"
 	"time"
 
@@ -92,76 +91,38 @@ func channelFor(app *world.App, dev *world.Device, requested string) (string, st
 	return def, "channel_id " + requested + " was not created by the app: shown in the default channel " + def + " (" + RuleChannelFallback + ")"
 }
 
-// heldSet is the collapse keys FCM stores for one offline phone.
-type heldSet map[string]heldMsg
-
-type heldMsg struct {
-	n       world.Notification
-	expires time.Time
+// deliver hands an accepted message to the phone; for a phone FCM cannot
+// reach it goes to FCM's offline store (offlineStore) under its collapse key.
+func (e *Emulator) deliver(app *world.App, dev *world.Device, n world.Notification, ck string, ttl time.Duration, seq uint64) {
+	_, _ = e.w.Deliver(dev.ID, n, world.DeliverOptions{TTL: ttl, Request: seq, HoldKey: ck, Store: offlineStore(app)})
 }
 
-// deliver hands an accepted message to the phone. For an offline phone FCM
-// stores at most one message per collapse key (the newest) and at most four
-// keys (App.Quotas collapse_keys); see collapseOffline.
-func (e *Emulator) deliver(app *world.App, dev *world.Device, n world.Notification, ck string, ttl time.Duration, seq uint64, now time.Time) {
-	opts := world.DeliverOptions{TTL: ttl, Request: seq}
-	if dev.Offline && ck != "" && !n.PassThrough && ttl > 0 {
-		if !e.collapseOffline(app, dev, &n, ck, ttl, seq, now) {
-			return
-		}
-	}
-	_, _ = e.w.Deliver(dev.ID, n, opts)
-}
-
-// collapseOffline applies FCM's collapse-key storage for an offline phone and
-// reports whether n is still to be handed to the world.
+// offlineStore is what FCM keeps for a phone it cannot reach
+// (vendor-facts/huawei-oppo-fcm-honor.md §3.3 collapse_key, §3.5; Firebase,
+// "Non-collapsible and collapsible messages",
+// https://firebase.google.com/docs/cloud-messaging/customize-messages/collapsible-message-types):
 //
-// The world holds messages for offline phones but cannot withdraw one, so a
-// superseded message is recorded as dropped now and n takes over its notify
-// id (its tag, else "fcm.collapse:<key>"): when the phone comes online the
-// held messages are shown in order and the newest replaces the older in the
-// shade, keeping the first one's notify id.
-func (e *Emulator) collapseOffline(app *world.App, dev *world.Device, n *world.Notification, ck string, ttl time.Duration, seq uint64, now time.Time) bool {
-	pending := 0
-	if sh, err := e.w.Shade(dev.ID); err == nil {
-		pending = sh.Pending
+//   - the newest message per collapse_key (data messages too: collapsing is
+//     the store's, not the notification's). Only an explicit collapse_key
+//     collapses: that notification messages collapse under the package name
+//     is not applied, as before;
+//   - at most 4 collapse keys (App.Quotas collapse_keys). FCM keeps four
+//     "with no determining factor on which keys are kept": the emulator
+//     keeps the earlier four and does not store the fifth;
+//   - at most 100 messages (App.Quotas pending_messages): "If the limit is
+//     reached, all stored messages are discarded" and the app's
+//     onDeletedMessages() is called on reconnect (FCM Data API,
+//     droppedTooManyPendingMessages). The 101st is discarded with them.
+//     Messages stored under a collapse key count too (at most four).
+//
+// A negative quota switches a bound off (the world's PendingCap still holds).
+func offlineStore(app *world.App) world.OfflineStore {
+	return world.OfflineStore{
+		Limit:        max(app.Quota("pending_messages", defPendingMessages), 0),
+		Overflow:     world.OverflowDiscardAll,
+		OverflowRule: RulePendingDiscard,
+		Keys:         max(app.Quota("collapse_keys", defCollapseKeys), 0),
+		KeysRule:     RuleCollapseMaxKeys,
+		ReplacedRule: RuleCollapseLatest,
 	}
-	limit := app.Quota("collapse_keys", defCollapseKeys)
-	if n.NotifyID == "" {
-		n.NotifyID = "fcm.collapse:" + ck
-	}
-	e.mu.Lock()
-	e.freshLocked()
-	hs := e.held[dev.ID]
-	if pending == 0 || hs == nil {
-		hs = heldSet{} // the phone came online since: the world delivered what it held
-	}
-	for k, h := range hs {
-		if !now.Before(h.expires) {
-			delete(hs, k)
-		}
-	}
-	old, superseded := hs[ck]
-	if superseded {
-		// Take over the notify id of the message held first under this
-		// key, so that showing the held messages in order leaves this one.
-		n.NotifyID = old.n.NotifyID
-	}
-	full := !superseded && limit >= 0 && len(hs) >= limit
-	if !full {
-		hs[ck] = heldMsg{n: *n, expires: now.Add(ttl)}
-	}
-	e.held[dev.ID] = hs
-	e.mu.Unlock()
-
-	switch {
-	case full:
-		_ = e.w.Drop(dev.ID, *n, RuleCollapseMaxKeys, "the phone is offline and FCM already stores messages under "+
-			strconv.Itoa(len(hs))+" other collapse keys (at most "+strconv.Itoa(limit)+"): "+ck+" is not stored", seq)
-		return false
-	case superseded:
-		_ = e.w.Drop(dev.ID, old.n, RuleCollapseLatest, "superseded while the phone was offline by "+n.MessageID+
-			" with the same collapse key "+ck+": FCM stores only the newest", seq)
-	}
-	return true
 }

@@ -19,7 +19,8 @@
 //	             payload_bytes (4096), project_per_minute (600000),
 //	             device_per_minute (240), device_per_hour (5000),
 //	             collapsible_burst (20), collapsible_refill_seconds (180),
-//	             collapse_keys (4), fault_count (0 = always),
+//	             collapse_keys (4), pending_messages (100),
+//	             fault_count (0 = always),
 //	             fault_retry_after (30), condition_topics (5),
 //	             topic_manage_per_second (3000), topics_per_device
 //	             (2000); a negative limit switches it off
@@ -71,10 +72,9 @@ type Emulator struct {
 	// (access tokens of a reset world are as dead as its apps).
 	mu      sync.RWMutex
 	gen     *world.Quotas
-	grants  map[string]grant   // access token → what it grants
-	buckets map[string]bucket  // app/device → collapsible-message bucket
-	held    map[string]heldSet // device id → collapse keys stored while offline
-	issued  int                // grants issued since the last sweep of expired ones
+	grants  map[string]grant  // access token → what it grants
+	buckets map[string]bucket // app/device → collapsible-message bucket
+	issued  int               // grants issued since the last sweep of expired ones
 
 	accounts accountCache
 }
@@ -113,7 +113,6 @@ func (e *Emulator) freshLocked() {
 		e.gen = q
 		e.grants = map[string]grant{}
 		e.buckets = map[string]bucket{}
-		e.held = map[string]heldSet{}
 		e.issued = 0
 	}
 }

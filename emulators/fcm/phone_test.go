@@ -169,6 +169,54 @@ var _ = Describe("the phone", func() {
 		Expect(v.shade(v.phone.ID).Shown).To(HaveLen(6))
 	})
 
+	It("discards every stored message when one more than 100 arrives for an offline phone", func() {
+		offline(v.phone.ID, true)
+		for i := 1; i <= 100; i++ {
+			// Data messages without a collapse key: not collapsible, so not throttled as such.
+			ok(v.send(v.msg(`"data":{"n":"` + strconv.Itoa(i) + `"}`)))
+		}
+		Expect(v.shade(v.phone.ID).Pending).To(Equal(100))
+		ok(v.send(v.msg(`"data":{"n":"101"}`)))
+		sh := v.shade(v.phone.ID)
+		Expect(sh.Pending).To(BeZero())
+		Expect(v.w.Ledger(world.Filter{Rule: fcm.RulePendingDiscard, Kind: world.KindDelivery})).To(HaveLen(101))
+		Expect(sh.Dropped[len(sh.Dropped)-1].Reason).To(ContainSubstring("all 101 held are discarded"))
+
+		By("storing again from nothing")
+		ok(v.send(v.msg(`"data":{"n":"after"}`)))
+		offline(v.phone.ID, false)
+		sh = v.shade(v.phone.ID)
+		Expect(sh.Inbox).To(HaveLen(1))
+		Expect(sh.Inbox[0].Extras).To(HaveKeyWithValue("n", "after"))
+	})
+
+	It("takes the store's size from App.Quotas pending_messages, and a negative one switches it off", func() {
+		v.setApp(func(a *world.App) { a.Quotas = map[string]int{"pending_messages": 2} })
+		offline(v.phone.ID, true)
+		for i := 1; i <= 3; i++ {
+			ok(v.send(v.msg(`"notification":{"title":"m` + strconv.Itoa(i) + `"}`)))
+		}
+		Expect(v.shade(v.phone.ID).Pending).To(BeZero())
+		Expect(v.w.Ledger(world.Filter{Rule: fcm.RulePendingDiscard})).To(HaveLen(3))
+
+		v.setApp(func(a *world.App) { a.Quotas = map[string]int{"pending_messages": -1} })
+		for i := 1; i <= 3; i++ {
+			ok(v.send(v.msg(`"notification":{"title":"n` + strconv.Itoa(i) + `"}`)))
+		}
+		Expect(v.shade(v.phone.ID).Pending).To(Equal(3))
+	})
+
+	It("keeps only the newest data message of a collapse key too", func() {
+		offline(v.phone.ID, true)
+		ok(v.send(v.msg(`"data":{"sync":"1"},"android":{"collapse_key":"sync"}`)))
+		ok(v.send(v.msg(`"data":{"sync":"2"},"android":{"collapse_key":"sync"}`)))
+		offline(v.phone.ID, false)
+		sh := v.shade(v.phone.ID)
+		Expect(sh.Inbox).To(HaveLen(1))
+		Expect(sh.Inbox[0].Extras).To(HaveKeyWithValue("sync", "2"))
+		Expect(sh.Dropped).To(ConsistOf(HaveField("Rule", fcm.RuleCollapseLatest)))
+	})
+
 	It("lets a collapse key not matter while the phone is online", func() {
 		ok(v.send(v.msg(`"notification":{"title":"a"},"android":{"collapse_key":"k"}`)))
 		ok(v.send(v.msg(`"notification":{"title":"b"},"android":{"collapse_key":"k"}`)))

@@ -18,6 +18,7 @@ const (
 	defCollapsibleBurst  = 20     // collapsible_burst
 	defCollapsibleRefill = 180    // collapsible_refill_seconds
 	defCollapseKeys      = 4      // collapse_keys: stored per offline device
+	defPendingMessages   = 100    // pending_messages: stored per offline device
 )
 
 // projectQuota counts one message against the project's per-minute quota.

@@ -44,6 +44,7 @@ const (
 	RuleTTL             = "fcm.ttl.offline"
 	RuleCollapseLatest  = "fcm.collapse.latest"
 	RuleCollapseMaxKeys = "fcm.collapse.max-keys"
+	RulePendingDiscard  = "fcm.offline.pending-limit"
 
 	RuleTopicSend      = "fcm.topic.send"
 	RuleTopicCondition = "fcm.topic.condition"
@@ -65,6 +66,8 @@ const (
 	srcPhone  = "vendor-facts/huawei-oppo-fcm-honor.md §3.6"
 	srcIID    = "vendor-facts/huawei-oppo-fcm-honor.md §3.5 (topic subscription add/remove); https://developers.google.com/instance-id/reference/server (batchAdd, batchRemove); firebase-admin-go messaging/topic_mgt.go; firebase-admin-node TOPIC_MGT_SERVER_TO_CLIENT_CODE"
 	srcTopics = "vendor-facts/huawei-oppo-fcm-honor.md §3.3, §3.5; https://firebase.google.com/docs/cloud-messaging/send-topic-messages"
+	// The 100-message store limit is not in the vendor facts (§3.5 has the collapse keys only).
+	srcCollapsible = "vendor-facts/huawei-oppo-fcm-honor.md §3.5; https://firebase.google.com/docs/cloud-messaging/customize-messages/collapsible-message-types (limit of 100 stored messages); FCM Data API MessageOutcomePercents.droppedTooManyPendingMessages"
 )
 
 func rule(id, statement, level, source, confidence string) world.Rule {
@@ -110,8 +113,9 @@ var rules = []world.Rule{
 	rule(RuleClickAction, "Tapping opens the activity matching click_action, else the launcher; data arrive as intent extras with from, google.message_id and collapse_key", world.MUST, srcPhone, "documented"),
 	rule(RuleDataOnly, "A message without a notification part is handed to the app (onMessageReceived), not shown", world.MUST, srcPhone, "documented"),
 	rule(RuleTTL, "An offline phone gets the message when it comes online within android.ttl; ttl 0 means now or never", world.MUST, srcReq, "documented"),
-	rule(RuleCollapseLatest, "For an offline phone FCM stores only the newest message of a collapse_key", world.MUST, srcReq, "documented"),
+	rule(RuleCollapseLatest, "For an offline phone FCM stores only the newest message of a collapse_key; the older one is never shown", world.MUST, srcReq, "documented"),
 	rule(RuleCollapseMaxKeys, "At most 4 collapse keys are stored per offline phone (App.Quotas collapse_keys); a fifth is not stored", world.MUST, srcLimits, "documented"),
+	rule(RulePendingDiscard, "At most 100 messages are stored for an offline phone (App.Quotas pending_messages): with one more, every stored message is discarded, the new one with it, and none is shown (the app's onDeletedMessages is called)", world.MUST, srcCollapsible, "documented"),
 	rule(RuleTopicSend, "A message to topic (with or without /topics/) is accepted whoever is subscribed and reaches the app's phones subscribed to it, nobody else's", world.MUST, srcTopics, "documented"),
 	rule(RuleTopicCondition, "condition combines 'topic' in topics with &&, ||, ! and parentheses, at most 5 topics (App.Quotas condition_topics), evaluated left to right after parentheses (App.Settings condition_order=standard: && first); ! also reaches phones with no subscription; a malformed condition → 400 INVALID_ARGUMENT", world.MUST, srcTopics, "documented"),
 	rule(RuleTopicManage, "POST iid.googleapis.com/iid/v1:batchAdd and :batchRemove take {to: /topics/<name>, registration_tokens: 1-1000} with Authorization: Bearer and access_token_auth: true; the answer is 200 {results: [{} or {error}]} per token: NOT_FOUND for an unknown or uninstalled token, INVALID_ARGUMENT for a malformed token or another project's; a malformed request → 400 {error: INVALID_ARGUMENT}, a missing access_token_auth or bad bearer → 401", world.MUST, srcIID, "documented"),

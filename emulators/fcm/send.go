@@ -168,7 +168,7 @@ func (e *Emulator) sendOne(w http.ResponseWriter, r *http.Request, now time.Time
 	if rule != "" {
 		_ = e.w.Drop(dev.ID, n, rule, cv.Reason, seq) // the phone may have been removed meanwhile
 	} else {
-		e.deliver(app, &dev, n, ck, ttl, seq, now)
+		e.deliver(app, &dev, n, ck, ttl, seq)
 		if cv.Controls > 0 {
 			e.w.Note(dev.ID, n, RuleContentControls, cv.ControlsReason(), seq)
 		}

@@ -94,7 +94,7 @@ func (e *Emulator) fanOut(w http.ResponseWriter, app *world.App, m *message, aud
 			_ = e.w.Drop(dev.ID, n, rule, cv.Reason, seq) // the phone may have been removed meanwhile
 			continue
 		}
-		e.deliver(app, dev, n, ck, ttl, seq, now)
+		e.deliver(app, dev, n, ck, ttl, seq)
 		if note != "" {
 			e.w.Note(dev.ID, n, RuleChannelFallback, note, seq)
 		}

@@ -20,17 +20,9 @@ func (e *Emulator) all(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer c.release()
-	res, v := validate(c.app, &c.msg, true)
-	if v == nil {
-		v = c.checkContent(&res)
-	}
+	res, v := c.checkBroadcast()
 	if v != nil {
 		c.reject(v, nil)
-		return
-	}
-	if c.app.Setting("restricted", "") == "true" {
-		// The one documented sighting of 10045 is on /message/all (addendum §1.3).
-		c.reject(refuse(codeRestricted, ruleRestricted, "the app is under review: /message/all is not allowed"), nil)
 		return
 	}
 	rid := strings.TrimSpace(c.msg.RequestID.s)
@@ -48,9 +40,7 @@ func (e *Emulator) all(w http.ResponseWriter, r *http.Request) {
 
 	var devs []world.Device
 	for _, d := range e.w.Devices(vendorName) {
-		// Uninstalled phones have no subscription; a test push reaches
-		// the console's test devices only.
-		if d.App == c.app.Name && !d.Uninstalled && (!res.test || d.Test) {
+		if d.App == c.app.Name && reachable(d, res.test) {
 			devs = append(devs, d)
 		}
 	}
@@ -61,17 +51,46 @@ func (e *Emulator) all(w http.ResponseWriter, r *http.Request) {
 	if !res.test {
 		q.TakeDaily(key, limit, c.now, world.Shanghai)
 	}
-	taskID := e.newTaskID()
-	c.remember(rid, taskID)
-	c.accept(&res)
-	if c.entry.Rule == "" {
-		c.entry.Rule = ruleAllTargets
+	c.broadcast(&res, rid, devs, ruleAllTargets, "to every phone of the app")
+}
+
+// reachable reports whether a broadcast reaches a phone of the app:
+// uninstalled phones have no subscription, and a test push reaches the
+// console's test devices only.
+func reachable(d world.Device, test bool) bool {
+	return !d.Uninstalled && (!test || d.Test)
+}
+
+// checkBroadcast checks the message of a broadcast (/message/all,
+// /message/tagPush): /message/send's fields as a list payload has them, the
+// content filter, and no broadcast while the app is under review (the one
+// documented sighting of 10045 is on /message/all, addendum §1.3).
+func (c *call) checkBroadcast() (resolved, *verdict) {
+	res, v := validate(c.app, &c.msg, true)
+	if v == nil {
+		v = c.checkContent(&res)
 	}
-	c.entry.Reason = joinReason(c.entry.Reason, "to every phone of the app: "+strconv.Itoa(len(devs))+" phone(s)")
+	if v == nil && c.app.Setting("restricted", "") == "true" {
+		v = refuse(codeRestricted, ruleRestricted, "the app is under review: "+c.r.URL.Path+" is not allowed")
+	}
+	return res, v
+}
+
+// broadcast answers an accepted broadcast with a new taskId, records it
+// (rule, and to whom: "to every phone of the app") and hands the message to
+// each phone under the per-device rules. The daily totals were counted.
+func (c *call) broadcast(res *resolved, rid string, devs []world.Device, rule, to string) {
+	taskID := c.e.newTaskID()
+	c.remember(rid, taskID)
+	c.accept(res)
+	if c.entry.Rule == "" {
+		c.entry.Rule = rule
+	}
+	c.entry.Reason = joinReason(c.entry.Reason, to+": "+strconv.Itoa(len(devs))+" phone(s)")
 	c.entry.MessageID = taskID
 	seq := c.record(&reply{taskID: taskID})
 	for _, d := range devs {
-		e.deliver(c.app, &res, d, taskID, seq, c.now)
+		c.e.deliver(c.app, res, d, taskID, seq, c.now)
 	}
-	write(w, c.out)
+	write(c.w, c.out)
 }

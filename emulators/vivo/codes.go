@@ -60,6 +60,14 @@ const (
 	codeRequestIDEmpty   = 10352
 	codeRequestIDLong    = 10353
 	codeClassification   = 11000
+
+	// Tags (facts §3.4, the SDK's validateTagMember): name empty, ids
+	// empty, more than 1000 ids, type not 1 or 2. tagPush's expression
+	// errors reuse 10601 (inferred: the SDK refuses them without a code).
+	codeTagName     = 10601
+	codeTagIDsEmpty = 10609
+	codeTagIDsLimit = 10614
+	codeTagType     = 10616
 	// A title or content with nothing meaningful (only symbols), addendum
 	// §1.6; the desc is not documented (own wording in vivo's style).
 	codeSimple = 10104
@@ -114,6 +122,10 @@ var descs = map[int]string{
 	codeRequestIDLong:    "requestId不合法",
 	codeClassification:   "classification不合法",
 	codeSimple:           "title或content内容过于简单",
+	codeTagName:          "name 不能为空",
+	codeTagIDsEmpty:      "ids 不能为空",
+	codeTagIDsLimit:      "ids不合法",
+	codeTagType:          "type不合法",
 }
 
 func desc(code int) string { return descs[code] }

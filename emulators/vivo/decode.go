@@ -267,6 +267,53 @@ type message struct {
 	RegIDs  texts `json:"regIds"`
 	Aliases texts `json:"aliases"`
 	TaskID  text  `json:"taskId"`
+
+	// tagPush (tag.go) and the tag management APIs (tags.go)
+	TagExpression tagExpr `json:"tagExpression"`
+	Name          text    `json:"name"`
+	OldName       text    `json:"oldName"`
+	NewName       text    `json:"newName"`
+	Type          text    `json:"type"`
+	IDs           texts   `json:"ids"`
+}
+
+// tagExpr is tagPush's tagExpression {"orTags":[…],"andTags":[…],
+// "notTags":[…]}; bad when it is not an object or a list is not an array
+// of scalars.
+type tagExpr struct {
+	or, and, not texts
+	set, bad     bool
+}
+
+func (t *tagExpr) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	t.set = true
+	ok := members(b, func(k, v []byte) {
+		var key text
+		_ = key.UnmarshalJSON(k)
+		var list *texts
+		switch key.s {
+		case "orTags":
+			list = &t.or
+		case "andTags":
+			list = &t.and
+		case "notTags":
+			list = &t.not
+		default:
+			return
+		}
+		*list = texts{}
+		_ = list.UnmarshalJSON(v)
+		if list.bad {
+			t.bad = true
+		}
+	})
+	if !ok {
+		t.bad = true
+	}
+	return nil
 }
 
 // authBody is the body of /message/auth.
@@ -367,6 +414,20 @@ func (m *message) field(k, v []byte) {
 		u = &m.Aliases
 	case "taskId":
 		u = &m.TaskID
+	case "tagExpression":
+		m.TagExpression = tagExpr{}
+		u = &m.TagExpression
+	case "name":
+		u = &m.Name
+	case "oldName":
+		u = &m.OldName
+	case "newName":
+		u = &m.NewName
+	case "type":
+		u = &m.Type
+	case "ids":
+		m.IDs = texts{}
+		u = &m.IDs
 	default:
 		return
 	}

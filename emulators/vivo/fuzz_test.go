@@ -25,6 +25,9 @@ func FuzzRequest(f *testing.F) {
 		`{"regIds":["17731080000002274085543","17731080000002274085544"],"taskId":"100000001","requestId":"l1","pushMode":1}`,
 		`{"regIds":"a,b","aliases":[{"x":1},null],"taskId":12,"requestId":[]}`,
 		`{"notifyType":2,"title":"今日推荐","content":"周末大促","skipType":1,"classification":0,"requestId":"b1","timeToLive":900}`,
+		`{"notifyType":2,"title":"a","content":"b","skipType":1,"requestId":"t1","tagExpression":{"orTags":["vip"],"andTags":[],"notTags":["x"]}}`,
+		`{"tagExpression":{"orTags":[{"a":1}],"andTags":"x"},"name":"vip","type":"1","ids":["17731080000002274085543",null,1]}`,
+		`{"name":"vip","type":2,"ids":[],"oldName":"vip","newName":"gold"}`,
 		`{"re\u0067Id":"17731080000002274085543" , "notifyType" : 2 , "title":"a","content":"b","skipType":2,"skipContent":"https://x","requestId":"r"}`,
 	}
 	for _, s := range seeds {
@@ -50,7 +53,8 @@ func FuzzRequest(f *testing.F) {
 		e.stateLocked()
 		e.tokens["fuzz"] = authToken{appID: a.ID, expires: clock.Now().Add(time.Hour)}
 		e.mu.Unlock()
-		for _, path := range []string{"/message/auth", "/message/send", "/message/saveListPayload", "/message/pushToList", "/message/all"} {
+		for _, path := range []string{"/message/auth", "/message/send", "/message/saveListPayload", "/message/pushToList", "/message/all",
+			"/message/tagPush", "/tag/add", "/tag/update", "/tag/addMembers", "/tag/removeMembers"} {
 			r := httptest.NewRequest(http.MethodPost, path, bytes.NewReader([]byte(body)))
 			r.Header.Set("authToken", "fuzz")
 			rec := httptest.NewRecorder()

@@ -157,7 +157,7 @@ var _ = Describe("vivo list push", func() {
 var _ = Describe("vivo routing", func() {
 	It("answers paths it does not serve with 404", func() {
 		f := newFixture(nil)
-		resp, err := f.httpPost("/message/tagPush")
+		resp, err := f.httpPost("/tagGroup/add")
 		Expect(err).NotTo(HaveOccurred())
 		Expect(resp).To(Equal(404))
 		Expect(f.w.Ledger(world.Filter{Rule: "vivo.api.path"})).To(HaveLen(1))

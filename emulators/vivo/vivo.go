@@ -2,8 +2,11 @@
 // POST /message/auth (md5-signed, answers an authToken valid 24 h),
 // /message/send (one regId or alias), /message/saveListPayload (stores a
 // message, answers a taskId), /message/pushToList (a taskId to 2–1000
-// regIds) and /message/all (every phone of the app, once a day by default;
-// all.go), all JSON with the `authToken` header, vivo's validation, result
+// regIds), /message/all (every phone of the app, once a day by default;
+// all.go), /message/tagPush (the phones a tag expression of orTags, andTags
+// and notTags selects; tag.go) and the tag management APIs /tag/add,
+// /tag/update, /tag/addMembers and /tag/removeMembers (tags.go; a tag is a
+// world topic of the app), all JSON with the `authToken` header, vivo's validation, result
 // codes, desc texts and answer shapes; the two message classes (system and
 // operation, with category) and their rules: re-classification of
 // marketing-like system messages, per-device and per-app daily quotas
@@ -139,7 +142,12 @@ func (e *Emulator) routes() *mux.Router {
 	r.HandleFunc("/message/send", e.send).Methods(http.MethodPost)
 	r.HandleFunc("/message/saveListPayload", e.saveListPayload).Methods(http.MethodPost)
 	r.HandleFunc("/message/pushToList", e.pushToList).Methods(http.MethodPost)
-	r.HandleFunc("/message/all", e.all).Methods(http.MethodPost) // all.go
+	r.HandleFunc("/message/all", e.all).Methods(http.MethodPost)          // all.go
+	r.HandleFunc("/message/tagPush", e.tagPush).Methods(http.MethodPost)  // tag.go
+	r.HandleFunc("/tag/add", e.tagRoute(addTag)).Methods(http.MethodPost) // tags.go
+	r.HandleFunc("/tag/update", e.tagRoute(updateTag)).Methods(http.MethodPost)
+	r.HandleFunc("/tag/addMembers", e.tagRoute(addMembers)).Methods(http.MethodPost)
+	r.HandleFunc("/tag/removeMembers", e.tagRoute(removeMembers)).Methods(http.MethodPost)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.plain(w, r, http.StatusNotFound, "Not Found")
 	})

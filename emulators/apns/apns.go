@@ -110,7 +110,6 @@ type Emulator struct {
 	jwts  map[string]verified         // bearer token → its verified claims
 	keys  map[string]*ecdsa.PublicKey // p8 PEM → public key
 	gone  map[string]int64            // token → when APNs learnt it is unregistered (ms)
-	held  map[string]heldPush         // device id → the one push stored while offline
 }
 
 // New returns the APNs emulator over w.
@@ -136,7 +135,6 @@ func (e *Emulator) freshLocked() {
 		e.jwts = map[string]verified{}
 		e.keys = map[string]*ecdsa.PublicKey{}
 		e.gone = map[string]int64{}
-		e.held = map[string]heldPush{}
 	}
 }
 

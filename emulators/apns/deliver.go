@@ -136,49 +136,20 @@ func (e *Emulator) deliver(rq *request, d *delivery, seq uint64) {
 			}
 		}
 	case toShade:
-		if dev.Offline && d.ttl > 0 {
-			e.store(dev, &d.n, d.ttl, seq, rq.now)
-		}
+		opts := world.DeliverOptions{TTL: d.ttl, Request: seq, HoldKey: rq.app.Package, Store: offlineStore}
+		_, _ = e.w.Deliver(dev.ID, d.n, opts)
+		return
 	}
 	_, _ = e.w.Deliver(dev.ID, d.n, world.DeliverOptions{TTL: d.ttl, Request: seq})
 }
 
-// heldPush is the one push APNs stores for an offline phone.
-type heldPush struct {
-	n       world.Notification
-	expires time.Time
-}
-
-// store applies "one stored push per bundle, the newest" (§1.1) for an
-// offline phone. The world holds pushes for offline phones and cannot
-// withdraw one, so the superseded push is recorded as dropped now and the
-// new one takes over its notify id: when the phone comes online both are
-// shown in order and the newest replaces the older. (A push with its own
-// collapse id that supersedes one with another id loses its id.)
-func (e *Emulator) store(dev *world.Device, n *world.Notification, ttl time.Duration, seq uint64, now time.Time) {
-	pending := 0
-	if sh, err := e.w.Shade(dev.ID); err == nil {
-		pending = sh.Pending
-	}
-	e.mu.Lock()
-	e.freshLocked()
-	old, superseded := e.held[dev.ID]
-	if superseded && (pending == 0 || !now.Before(old.expires)) {
-		superseded = false // the phone came online since, or the old one expired
-	}
-	switch {
-	case superseded:
-		n.NotifyID = old.n.NotifyID
-	case n.NotifyID == "":
-		n.NotifyID = "apns.stored:" + n.MessageID
-	}
-	e.held[dev.ID] = heldPush{n: *n, expires: now.Add(ttl)}
-	e.mu.Unlock()
-	if superseded {
-		_ = e.w.Drop(dev.ID, old.n, RuleOfflineLatest, "superseded while the phone was offline by "+n.MessageID+
-			": APNs stores one push per app, the newest", seq)
-	}
-}
+// offlineStore is what APNs keeps for a phone it cannot reach: "only one
+// undelivered notification per bundle ID (usually the newest)"
+// (vendor-facts/apns-honor-huawei-v3.md §1.1, §1.5), for the time
+// storeTTL gives. A notification is held under its bundle id; the one it
+// replaces is dropped under apns.offline.latest and never shown. Pushes
+// handed to the app (background, VoIP, ...) keep the world's default store.
+var offlineStore = world.OfflineStore{ReplacedRule: RuleOfflineLatest}
 
 // storeTTL is how long APNs keeps a push for an offline phone:
 // apns-expiration 0 = not at all, a time = until then, absent = the most

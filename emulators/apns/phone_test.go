@@ -182,6 +182,30 @@ var _ = Describe("what the iPhone does", func() {
 			Expect(sh.Dropped[0].Rule).To(Equal(apns.RuleOfflineLatest))
 		})
 
+		It("keeps the newest push's own collapse id, so it still replaces what the phone shows", func() {
+			online()
+			send(`{"aps":{"alert":"1:0"}}`, "apns-collapse-id", "score")
+			_, err := v.w.UpdateDevice(v.alice.ID, func(d *world.Device) { d.Offline = true })
+			Expect(err).NotTo(HaveOccurred())
+			send(`{"aps":{"alert":"unrelated"}}`)
+			send(`{"aps":{"alert":"2:0"}}`, "apns-collapse-id", "score")
+			online()
+			sh := v.shade(v.alice)
+			Expect(sh.Shown).To(ConsistOf(And(HaveField("Body", "2:0"), HaveField("NotifyID", "score"))))
+			Expect(sh.Dropped).To(ConsistOf(And(HaveField("Body", "unrelated"), HaveField("Rule", apns.RuleOfflineLatest))))
+		})
+
+		It("stores pushes for the app (background) apart from the one notification", func() {
+			send(`{"aps":{"content-available":1},"n":"1"}`, "apns-push-type", "background", "apns-priority", "5")
+			send(`{"aps":{"content-available":1},"n":"2"}`, "apns-push-type", "background", "apns-priority", "5")
+			send(`{"aps":{"alert":"first"}}`)
+			send(`{"aps":{"alert":"second"}}`)
+			online()
+			sh := v.shade(v.alice)
+			Expect(sh.Inbox).To(HaveLen(2))
+			Expect(sh.Shown).To(ConsistOf(HaveField("Body", "second")))
+		})
+
 		It("does not store a push with apns-expiration 0", func() {
 			send(`{"aps":{"alert":"now or never"}}`, "apns-expiration", "0")
 			online()

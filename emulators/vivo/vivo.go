@@ -6,8 +6,8 @@
 // all.go), /message/tagPush (the phones a tag expression of orTags, andTags
 // and notTags selects; tag.go) and the tag management APIs /tag/add,
 // /tag/update, /tag/addMembers and /tag/removeMembers (tags.go; a tag is a
-// world topic of the app), all JSON with the `authToken` header, vivo's validation, result
-// codes, desc texts and answer shapes; the two message classes (system and
+// world topic of the app), all JSON with the `authToken` header, vivo's
+// validation, result codes, desc texts and answer shapes; the two message classes (system and
 // operation, with category) and their rules: re-classification of
 // marketing-like system messages, per-device and per-app daily quotas
 // (counted in the world's shared counters, reset at Shanghai midnight), the

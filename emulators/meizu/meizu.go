@@ -11,8 +11,8 @@
 // (withdraw what a pushToApp or pushToTag task has not delivered yet); and
 // the tag subscription APIs of api-push.meizu.com (subscribe.go):
 // .../server/message/subscribeTags, unSubscribeTags, getSubTags and
-// unSubAllTags, over the world's topics. Meizu's validation of messageJson, its result
-// codes and texts, the `value` map of per-target codes, the message classes'
+// unSubAllTags, over the world's topics. Meizu's validation of messageJson,
+// its result codes and texts, the `value` map of per-target codes, the message classes'
 // caps (counted in the world's shared counters, reset at Shanghai midnight)
 // and what the phone does with the message (world.Deliver). The facts are
 // vendor-facts/xiaomi-meizu-vivo.md §2 and addendum-gaps-closed.md §4; Rules

@@ -17,6 +17,7 @@ type plan struct {
 	notify     bool // a notification; else a data message for the app
 	importance string
 	ttl        time.Duration
+	collapse   int // android.collapse_key; -1: none (offline.go)
 	badge      *badge
 	rule       string // classification rule for the ledger
 	reason     string
@@ -41,6 +42,10 @@ func planFor(app *world.App, m *message) plan {
 	pl.ttl = 86400 * time.Second // documented default
 	if a != nil && a.TTL != "" {
 		pl.ttl, _ = parseTTL(a.TTL)
+	}
+	pl.collapse = -1
+	if a != nil && a.CollapseKey != nil {
+		pl.collapse = *a.CollapseKey
 	}
 	data := m.Data
 	if a != nil && a.Data != "" {
@@ -170,5 +175,6 @@ func (e *Emulator) deliver(app *world.App, d *world.Device, pl *plan, rid string
 		// A channel the app never created: HMS posts to its default channel (inferred).
 		n.Channel = ""
 	}
-	e.w.Deliver(d.ID, n, world.DeliverOptions{TTL: pl.ttl, Request: seq}) //nolint:errcheck // the phone exists
+	opts := world.DeliverOptions{TTL: pl.ttl, Request: seq, HoldKey: holdKey(pl.collapse), Store: offlineStore(app)}
+	e.w.Deliver(d.ID, n, opts) //nolint:errcheck // the phone exists
 }

@@ -28,7 +28,8 @@
 // (3600), "token_expires_in" (the lifetime the token answer claims; default
 // the real one), "message_bytes" (4096), "max_tokens" (1000), "marketing_daily" (2,
 // 5 for App.News), "device_daily" (3000), "ttl_max_seconds" (1296000),
-// "topics_per_device" (2000), "condition_topics" (5).
+// "topics_per_device" (2000), "condition_topics" (5), "offline_cache" (10:
+// messages kept for an offline phone, offline.go).
 //
 // Topics: the v1 topic API (topic:subscribe, topic:unsubscribe, topic:list;
 // topic.go) and sends to message.topic and message.condition (topicsend.go)

@@ -1,6 +1,7 @@
 package huawei_test
 
 import (
+	"strconv"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -135,6 +136,75 @@ var _ = Describe("the phone", func() {
 	})
 })
 
+var _ = Describe("the offline store", func() {
+	var (
+		f     *fixture
+		alice world.Device
+	)
+	BeforeEach(func() {
+		f = newFixture()
+		alice = f.phone(f.app, "alice-phone")
+		_, err := f.w.UpdateDevice(alice.ID, func(d *world.Device) { d.Offline = true })
+		Expect(err).NotTo(HaveOccurred())
+	})
+	online := func() world.Shade {
+		GinkgoHelper()
+		_, err := f.w.UpdateDevice(alice.ID, func(d *world.Device) { d.Offline = false })
+		Expect(err).NotTo(HaveOccurred())
+		return f.shade(alice)
+	}
+	bodies := func(ns []world.Notification) []string {
+		out := []string{}
+		for _, n := range ns {
+			out = append(out, n.Body)
+		}
+		return out
+	}
+
+	It("keeps 10 messages for an offline phone and drops the oldest", func() {
+		for i := 1; i <= 11; i++ {
+			Expect(f.send(notify(toks(alice), nil, obj{"body": strconv.Itoa(i)})).Code).To(Equal("80000000"))
+		}
+		Expect(f.shade(alice).Pending).To(Equal(10))
+		s := online()
+		Expect(bodies(s.Shown)).To(Equal([]string{"2", "3", "4", "5", "6", "7", "8", "9", "10", "11"}))
+		Expect(s.Dropped).To(ConsistOf(And(HaveField("Body", "1"), HaveField("Rule", huawei.RuleOfflineCache))))
+	})
+
+	It("takes the count from App.Quotas offline_cache", func() {
+		f.update("chat", func(a *world.App) { a.Quotas = map[string]int{"offline_cache": 2} })
+		for i := 1; i <= 3; i++ {
+			f.send(notify(toks(alice), nil, obj{"body": strconv.Itoa(i)}))
+		}
+		Expect(bodies(online().Shown)).To(Equal([]string{"2", "3"}))
+	})
+
+	It("keeps only the newest message of a collapse_key group; -1 keeps all", func() {
+		for _, m := range []struct {
+			body     string
+			collapse int
+		}{{"1:0", 1}, {"hi", -1}, {"2:0", 1}, {"zero a", 0}, {"yo", -1}, {"zero b", 0}} {
+			f.send(notify(toks(alice), obj{"collapse_key": m.collapse}, obj{"body": m.body}))
+		}
+		s := online()
+		Expect(bodies(s.Shown)).To(Equal([]string{"hi", "2:0", "yo", "zero b"}))
+		Expect(bodies(s.Dropped)).To(Equal([]string{"1:0", "zero a"}))
+		Expect(s.Dropped).To(HaveEach(HaveField("Rule", huawei.RuleOfflineCollapse)))
+	})
+
+	It("collapses data messages too, and lets a collapse_key not matter online", func() {
+		send := func(data string) {
+			f.send(obj{"message": obj{"data": data, "android": obj{"collapse_key": 3}, "token": toks(alice)}})
+		}
+		send("a")
+		send("b")
+		Expect(online().Inbox).To(ConsistOf(HaveField("Payload", "b")))
+		send("c")
+		send("d")
+		Expect(f.shade(alice).Inbox).To(HaveLen(3))
+	})
+})
+
 var _ = Describe("the vendor", func() {
 	It("lists its rules with unique ids and sources", func() {
 		v := huawei.New(world.New(world.Options{}))
@@ -146,7 +216,7 @@ var _ = Describe("the vendor", func() {
 			Expect(r.Source).NotTo(BeEmpty())
 			Expect(r.Level).To(BeElementOf("MUST", "SHOULD", "INFO"))
 		}
-		Expect(seen).To(HaveLen(34 + 26 + 7)) // with faults.go's flow control and injected faults, v3rules.go's 26 and topicrules.go's 7
+		Expect(seen).To(HaveLen(36 + 26 + 7)) // with faults.go's flow control and injected faults, v3rules.go's 26 and topicrules.go's 7
 	})
 
 	It("makes HMS Core tokens and demo apps in Huawei's formats", func() {

@@ -36,6 +36,8 @@ const (
 	RuleSound             = "huawei.sound.service"
 	RuleData              = "huawei.data.extras"
 	RuleTTL               = "huawei.ttl.offline"
+	RuleOfflineCollapse   = "huawei.offline.collapse-key"
+	RuleOfflineCache      = "huawei.offline.cache"
 )
 
 const (
@@ -79,6 +81,8 @@ var rules = []world.Rule{
 	rule(RuleSound, "sound / default_sound decide the ring of a service message", world.SHOULD, "vendor-facts/huawei-oppo-fcm-honor.md §1.3 (sound)", "documented"),
 	rule(RuleData, "message.data / android.data is handed to the app on tap", world.MUST, srcClick, "documented"),
 	rule(RuleTTL, "android.ttl (default 86400 s, at most 15 days) is how long an offline phone's message is kept", world.MUST, "vendor-facts/huawei-oppo-fcm-honor.md §1.3 (ttl)", "documented"),
+	rule(RuleOfflineCollapse, "android.collapse_key 0..100 groups an offline phone's messages: only the newest of a group is kept and shown when it comes back, the older are never shown; -1 (default) keeps every message", world.MUST, "vendor-facts/huawei-oppo-fcm-honor.md §1.3 (collapse_key)", "documented"),
+	rule(RuleOfflineCache, "At most 10 messages are kept for an offline phone and shown when it comes back (App.Quotas offline_cache); the oldest are dropped (which ones the docs do not say)", world.MUST, srcRules+" (offline cache)", "documented"),
 }
 
 func rule(id, statement, level, source, confidence string) world.Rule {

@@ -302,13 +302,10 @@ func (e *Emulator) deliverV3(app *world.App, d *world.Device, pl *v3Plan, rid st
 			return
 		}
 	}
-	if pl.collapse >= 0 && n.NotifyID == "" && d.Offline {
-		// Only the newest of a collapse group reaches a phone that was
-		// offline: later ones replace earlier ones as they are delivered.
-		n.NotifyID = "collapse:" + strconv.Itoa(pl.collapse)
-		n.Collapse = ""
-	}
-	e.w.Deliver(d.ID, n, world.DeliverOptions{TTL: pl.ttl, Request: seq}) //nolint:errcheck // the phone exists
+	// Only the newest of a collapseKey group reaches a phone that was
+	// offline (offline.go).
+	opts := world.DeliverOptions{TTL: pl.ttl, Request: seq, HoldKey: holdKey(pl.collapse), Store: offlineStoreV3}
+	e.w.Deliver(d.ID, n, opts) //nolint:errcheck // the phone exists
 }
 
 // revokeRequest is the body of messages:revoke (§3.1).

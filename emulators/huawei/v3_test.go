@@ -355,7 +355,19 @@ var _ = Describe("HarmonyOS NEXT (v3)", func() {
 			}
 			f.v3(f.app, "0", alert(toks(alice), obj{"body": "d"}, obj{"collapseKey": -1}))
 			goOffline(false)
-			Expect(f.shade(alice).Shown).To(ConsistOf(HaveField("Body", "c"), HaveField("Body", "d")))
+			s := f.shade(alice)
+			Expect(s.Shown).To(ConsistOf(HaveField("Body", "c"), HaveField("Body", "d")))
+			Expect(s.Dropped).To(ConsistOf(
+				And(HaveField("Body", "a"), HaveField("Rule", huawei.RuleV3CollapseKey)),
+				And(HaveField("Body", "b"), HaveField("Rule", huawei.RuleV3CollapseKey))))
+		})
+
+		It("keeps the newest message's own notifyId", func() {
+			goOffline(true)
+			f.v3(f.app, "0", alert(toks(alice), obj{"body": "a", "notifyId": 1}, obj{"collapseKey": 2}))
+			f.v3(f.app, "0", alert(toks(alice), obj{"body": "b", "notifyId": 2}, obj{"collapseKey": 2}))
+			goOffline(false)
+			Expect(f.shade(alice).Shown).To(ConsistOf(And(HaveField("Body", "b"), HaveField("NotifyID", "2"))))
 		})
 	})
 

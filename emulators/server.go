@@ -23,8 +23,9 @@ type Options struct {
 	Clock world.Clock
 	// Seed makes tokens, ids and probabilistic faults reproducible.
 	Seed uint64
-	// LedgerCap and ShadeCap bound memory (defaults 10000 and 200).
-	LedgerCap, ShadeCap int
+	// LedgerCap, ShadeCap and PendingCap bound memory (defaults 10000, 200
+	// and 300 pushes held for one offline phone).
+	LedgerCap, ShadeCap, PendingCap int
 	// Vendors replaces the emulated vendors (nil = every vendor pushsim
 	// knows): tests plug in a fake or a spy, users a vendor of their own.
 	Vendors []func(*world.World) world.Vendor
@@ -51,7 +52,7 @@ type Server struct {
 // New builds the emulators in memory. Use Handler, Client or Intercept to
 // reach them, or Start to listen on a port.
 func New(opts Options) *Server {
-	w := world.New(world.Options{Clock: opts.Clock, Seed: opts.Seed, LedgerCap: opts.LedgerCap, ShadeCap: opts.ShadeCap})
+	w := world.New(world.Options{Clock: opts.Clock, Seed: opts.Seed, LedgerCap: opts.LedgerCap, ShadeCap: opts.ShadeCap, PendingCap: opts.PendingCap})
 	s := &Server{World: w, vendors: map[string]world.Vendor{}, hosts: map[string]world.Vendor{}, url: "http://pushsim.invalid"}
 	builders := opts.Vendors
 	if builders == nil {

@@ -37,6 +37,7 @@ type serveOptions struct {
 	seed       uint64
 	ledgerCap  int
 	shadeCap   int
+	pendingCap int
 	readyFile  string
 
 	dispatcher     bool
@@ -79,6 +80,7 @@ authentication: keep --addr on loopback unless the network is yours.`,
 	f.Uint64Var(&o.seed, "seed", 1, "seed for tokens, ids and probabilistic faults (the same seed reproduces them)")
 	f.IntVar(&o.ledgerCap, "ledger-cap", 10000, "ledger entries kept (oldest dropped)")
 	f.IntVar(&o.shadeCap, "shade-cap", 200, "notifications kept per phone (oldest dropped)")
+	f.IntVar(&o.pendingCap, "pending-cap", 300, "pushes held for one offline phone (oldest dropped, recorded as world.pending.cap)")
 	f.StringVar(&o.readyFile, "ready-file", "", "write the server's URL to this file once it serves (for scripts and tests)")
 	f.BoolVar(&o.dispatcher, "dispatcher", false, "also run the IM dispatcher (driver protocol) wired to these emulators")
 	f.StringVar(&o.dispatcherAddr, "dispatcher-addr", "127.0.0.1:4900", "where the dispatcher listens, with --dispatcher")
@@ -91,13 +93,13 @@ authentication: keep --addr on loopback unless the network is yours.`,
 
 // serve runs until ctx ends, then shuts down gracefully.
 func serve(ctx context.Context, stdout, stderr io.Writer, o serveOptions) error {
-	if o.ledgerCap < 1 || o.shadeCap < 1 {
-		return errors.New("--ledger-cap and --shade-cap must be at least 1")
+	if o.ledgerCap < 1 || o.shadeCap < 1 || o.pendingCap < 1 {
+		return errors.New("--ledger-cap, --shade-cap and --pending-cap must be at least 1")
 	}
 	if o.manifest != "" && !o.demo {
 		return errors.New("--manifest applies to the demo apps: add --demo")
 	}
-	opts := emulators.Options{Seed: o.seed, LedgerCap: o.ledgerCap, ShadeCap: o.shadeCap, UI: consoleUI}
+	opts := emulators.Options{Seed: o.seed, LedgerCap: o.ledgerCap, ShadeCap: o.shadeCap, PendingCap: o.pendingCap, UI: consoleUI}
 	clockKind := "real"
 	if o.virtual || o.clockStart != "" {
 		start := time.Now().Truncate(time.Second)

@@ -192,6 +192,7 @@ func TestServeRefusesBadFlags(t *testing.T) {
 		{[]string{"--addr", "nonsense"}, "listen on nonsense"},
 		{[]string{"--addr", "127.0.0.1:0", "--clock-start", "tomorrow"}, "--clock-start"},
 		{[]string{"--addr", "127.0.0.1:0", "--ledger-cap", "0"}, "--ledger-cap"},
+		{[]string{"--addr", "127.0.0.1:0", "--pending-cap", "0"}, "--pending-cap"},
 		{[]string{"extra"}, "unknown command"},
 	} {
 		cmd := newServeCmd()

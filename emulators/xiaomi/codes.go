@@ -108,6 +108,16 @@ func codeText(code int) string {
 		return descTopicEmpty
 	case codeTooManyTopics:
 		return descTooManyTopics
+	case codeSubscribeFailed:
+		return descSubscribeFailed
+	case codeUnsubscribeFailed:
+		return descUnsubscribeFailed
+	case codeTraceForbidden:
+		return descTraceForbidden
+	case codeTraceOften:
+		return descTraceOften
+	case codeMsgNotFound:
+		return descMsgNotFound
 	}
 	return "未知错误"
 }

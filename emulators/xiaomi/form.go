@@ -22,6 +22,9 @@ type form struct {
 
 	topic, topics, topicOp string // topic sends (topic.go): topic, topics (";$;"-joined), topic_op
 
+	messages      string // multi-message sends (multi.go): the JSON array
+	msgID, jobKey string // message status (trace.go): msg_id, job_key
+
 	extras []field // every extra.* field in order, first value of a key wins
 
 	arena []byte // scratch: the unescaped pairs
@@ -142,6 +145,12 @@ func (f *form) set(key, value, targetKey string) {
 		setOnce(&f.topics, value)
 	case "topic_op":
 		setOnce(&f.topicOp, value)
+	case "messages":
+		setOnce(&f.messages, value)
+	case "msg_id":
+		setOnce(&f.msgID, value)
+	case "job_key":
+		setOnce(&f.jobKey, value)
 	default:
 		if k, ok := strings.CutPrefix(key, "extra."); ok && k != "" && !f.hasExtra(k) {
 			f.extras = append(f.extras, field{k, value})

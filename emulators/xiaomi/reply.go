@@ -21,6 +21,10 @@ type success struct {
 	dayQuota  int // -1 = unlimited (private class)
 	info      string
 	targets   int
+	// multi-message sends (multi.go): no day_acked/day_quota (the messages
+	// may be of several classes), the over-quota count per channel instead.
+	multi         bool
+	channelExceed string
 }
 
 // appendSuccess writes Xiaomi's success JSON (vendor-facts §1.4, addendum
@@ -42,16 +46,49 @@ func appendSuccess(b []byte, traceID string, s *success) []byte {
 		}
 		b = append(b, '"')
 	}
-	b = append(b, `,"day_acked":"`...)
-	b = strconv.AppendInt(b, int64(s.dayAcked), 10)
-	b = append(b, `","day_quota":"`...)
-	b = strconv.AppendInt(b, int64(s.dayQuota), 10)
-	b = append(b, `"},"description":"`+descSuccess+`","info":"Received push messages for `...)
+	if s.multi {
+		if s.channelExceed != "" {
+			b = append(b, `,"channel_exceed_quota":`...)
+			b = appendString(b, s.channelExceed)
+		}
+		b = append(b, '}')
+	} else {
+		b = append(b, `,"day_acked":"`...)
+		b = strconv.AppendInt(b, int64(s.dayAcked), 10)
+		b = append(b, `","day_quota":"`...)
+		b = strconv.AppendInt(b, int64(s.dayQuota), 10)
+		b = append(b, `"}`...)
+	}
+	b = append(b, `,"description":"`+descSuccess+`","info":"Received push messages for `...)
 	b = strconv.AppendInt(b, int64(s.targets), 10)
 	b = append(b, ' ')
 	b = append(b, s.info...)
 	b = append(b, `"}`...)
 	return b
+}
+
+// appendOK writes the success answer of a call that sends nothing
+// (subscription, revoke): {"result":"ok","trace_id":…,"code":0,
+// ["data":{"k":"v",…},]"description":"成功"}. The data values are strings, as
+// the Java SDK's Result.getData reads them. Inferred: the facts quote no
+// answer of these APIs.
+func appendOK(b []byte, traceID string, data ...string) []byte {
+	b = append(b, `{"result":"ok","trace_id":`...)
+	b = appendString(b, traceID)
+	b = append(b, `,"code":0`...)
+	if len(data) > 0 {
+		b = append(b, `,"data":{`...)
+		for i := 0; i+1 < len(data); i += 2 {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, data[i])
+			b = append(b, ':')
+			b = appendString(b, data[i+1])
+		}
+		b = append(b, '}')
+	}
+	return append(b, `,"description":"`+descSuccess+`"}`...)
 }
 
 // appendError writes Xiaomi's error JSON: {"result":"error","code":N,

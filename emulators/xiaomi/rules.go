@@ -44,6 +44,13 @@ const (
 	ruleTopicOp         = "xiaomi.topic.op"
 	ruleTopicsPerDevice = "xiaomi.topic.device-max"
 	ruleBroadcastDaily  = "xiaomi.broadcast.daily"
+
+	// The APIs beside the single sends (api.go).
+	ruleMultiMessages  = "xiaomi.multi.messages"
+	ruleMultiQuota     = "xiaomi.multi.channel-exceed-quota"
+	ruleTopicSubscribe = "xiaomi.topic.subscribe"
+	ruleRevoke         = "xiaomi.revoke.notify-id"
+	ruleTrace          = "xiaomi.trace.status"
 )
 
 const (
@@ -91,6 +98,11 @@ var rules = []world.Rule{
 	{ID: ruleTopicOp, Statement: "/message/multi_topic needs `topic_op` → 10016, one of UNION (any topic), INTERSECTION (every topic), EXCEPT (the first topic and none of the others) → else 10017.", Level: world.MUST, Source: facts + "§1.1", Confidence: "inferred"},
 	{ID: ruleTopicsPerDevice, Statement: "A phone subscribes its app to at most 30 topics; a further subscription is refused (the SDK's subscribe fails) and topic sends to it do not reach the phone (App.Quotas topics_per_device).", Level: world.SHOULD, Source: addendum + "§2.3", Confidence: "secondary"},
 	{ID: ruleBroadcastDaily, Statement: "Broadcasts per app per Shanghai day: App.Quotas all_per_day for /message/all, topic_per_day for topic and multi_topic sends (0, the default: no limit; no number is documented); over it → 26004 (broadcast sent too frequently).", Level: world.SHOULD, Source: facts + "§1.4", Confidence: "inferred"},
+	{ID: ruleMultiMessages, Statement: "POST /v2/multi_messages/regids and /v2/multi_messages/aliases take `messages`, a JSON array of {\"target\": regId or alias, \"message\": {the form's fields, extras under \"extra\"}}, and `time_to_send` for the messages without their own; each target gets its own message, checked as a /message/regid send (its code, the reason naming messages[i]: one invalid message refuses the call); one data.id for the call, unknown regIds in data.bad_regids, none valid → 20301. `messages` missing or empty → 10016, not an array of objects → 10017, more than 1000 (App.Quotas max_targets) → 10017.", Level: world.MUST, Source: facts + "§1.1 (S-X1 Sender.send(List<TargetedMessage>), S-X7)", Confidence: "inferred"},
+	{ID: ruleMultiQuota, Statement: "A multi-message send never answers 200001: a message over a daily quota is dropped (the phone's drop names the quota rule) and counted per channel in data.channel_exceed_quota, e.g. `no_channel:2 high_im:3` (no_channel: without extra.channel_id), with code 0.", Level: world.MUST, Source: facts + "§1.4; " + addendum + "§2.3", Confidence: "secondary"},
+	{ID: ruleTopicSubscribe, Statement: "POST /v2/topic/subscribe and /v2/topic/unsubscribe (`registration_id`, comma-joined), /v2/topic/subscribe/alias and /v2/topic/unsubscribe/alias (`aliases`) with `topic` (checked as a topic send's: 65013, 65010, 20209) change the world's subscriptions that topic sends reach; code 0 with unknown regIds in data.bad_regids when at least one phone changed, else 20215 (subscribe) / 20216 (unsubscribe).", Level: world.MUST, Source: facts + "§1.1, §1.4 (S-X1 Subscription)", Confidence: "inferred"},
+	{ID: ruleRevoke, Statement: "POST /v1/message/regid/revoke (`registration_ids`) and /v1/message/alias/revoke (`aliases`), with `notify_id` (missing → 10016, not 0..2147483647 → 10017), take the app's notification with that notify_id back from the targets' phones, shown or held for an offline phone; code 0 even when nothing matched; no valid target → 20301.", Level: world.MUST, Source: facts + "§1.1 (S-X1 Sender.revokeRegIdMessage)", Confidence: "inferred"},
+	{ID: ruleTrace, Statement: "GET /v1/trace/message/status?msg_id= (or job_key=) answers data.data {id, create_time, create_timestamp, time_to_live, msg_type, resolved, delivered, delivery_rate, click, click_rate} from what the world recorded; an unknown or forgotten id → 65028; App.Settings trace_forbidden=true → 10038; App.Quotas trace_qps → 10039 above it.", Level: world.INFO, Source: facts + "§1.1, §1.4 (S-X1 Tracer, S-X7 SingleStatusResult)", Confidence: "inferred"},
 }
 
 func init() {

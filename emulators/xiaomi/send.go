@@ -51,8 +51,12 @@ func (e *Emulator) sendAliases(w http.ResponseWriter, r *http.Request) {
 }
 
 // targetKey is the form field naming a send's targets; topic sends name
-// theirs in topic / topics, which the form keeps apart (topic.go).
+// theirs in topic / topics, which the form keeps apart (topic.go). The
+// management APIs name their own (call.key: aliases, registration_ids).
 func (c *call) targetKey() string {
+	if c.key != "" {
+		return c.key
+	}
 	switch c.kind {
 	case byRegID:
 		return "registration_id"
@@ -98,6 +102,7 @@ type call struct {
 	enabled int // notification-enabled devices, -1 until counted
 	content world.ContentVerdict
 	topics  []string // topic sends: the topics named (topic.go)
+	key     string   // the targets' form field when not the send's own (api.go)
 }
 
 type devRef struct{ id, token string }
@@ -227,13 +232,11 @@ func (c *call) validate() rejection {
 		if rej := c.checkTopics(); rej.code != 0 {
 			return rej
 		}
-	} else if targetKey := c.targetKey(); len(f.targets) == 0 {
-		return rejection{codeMissingParam, "Missing required parameter: " + targetKey + ".", ruleTargetsRequired}
-	} else if lim := app.Quota("max_targets", defMaxTargets); len(f.targets) > lim {
-		return rejection{codeIllegalValue, "Too many " + targetKey + ", at most " + itoa(lim) + " per request.", ruleTargetsMax}
+	} else if rej := c.checkTargets(); rej.code != 0 {
+		return rej
 	}
-	if len(f.packages) > 0 && !contains(f.packages, app.Package) {
-		return rejection{codePackage, "Invalid restricted_package_name: " + truncate(strings.Join(f.packages, ","), 100) + ".", rulePackage}
+	if rej := c.checkPackage(); rej.code != 0 {
+		return rej
 	}
 	switch f.passThrough {
 	case "", "0", "1":
@@ -283,6 +286,26 @@ func (c *call) validate() rejection {
 		return rej
 	}
 	return c.checkChannel()
+}
+
+// checkTargets: the targets are present → 10016, at most max_targets → 10017.
+func (c *call) checkTargets() rejection {
+	targetKey := c.targetKey()
+	if len(c.f.targets) == 0 {
+		return rejection{codeMissingParam, "Missing required parameter: " + targetKey + ".", ruleTargetsRequired}
+	}
+	if lim := c.app.Quota("max_targets", defMaxTargets); len(c.f.targets) > lim {
+		return rejection{codeIllegalValue, "Too many " + targetKey + ", at most " + itoa(lim) + " per request.", ruleTargetsMax}
+	}
+	return rejection{}
+}
+
+// checkPackage: restricted_package_name, when given, names the app's package → 22022.
+func (c *call) checkPackage() rejection {
+	if f := c.f; len(f.packages) > 0 && !contains(f.packages, c.app.Package) {
+		return rejection{codePackage, "Invalid restricted_package_name: " + truncate(strings.Join(f.packages, ","), 100) + ".", rulePackage}
+	}
+	return rejection{}
 }
 
 // checkContent runs the world's content filter. Xiaomi forbids sensitive
@@ -414,22 +437,7 @@ func (c *call) resolve() rejection {
 	}
 	c.devices = make([]devRef, 0, len(c.f.targets))
 	for _, t := range c.f.targets {
-		if c.kind == byRegID {
-			if !c.addDevice(t) {
-				c.bad = append(c.bad, t)
-			}
-			continue
-		}
-		regIDs, ok := c.app.Extra[aliasPrefix+t]
-		found := false
-		for ok && regIDs != "" {
-			var id string
-			id, regIDs, _ = strings.Cut(regIDs, ",")
-			if id != "" && c.addDevice(id) {
-				found = true
-			}
-		}
-		if !found {
+		if !c.addTarget(t) {
 			c.bad = append(c.bad, t)
 		}
 	}
@@ -437,6 +445,24 @@ func (c *call) resolve() rejection {
 		return rejection{codeSendFailed, reasonNoTargets, ruleTargetsInvalid}
 	}
 	return rejection{}
+}
+
+// addTarget adds the app's phones a regId (or an alias, by the call's kind)
+// names; false when it names none.
+func (c *call) addTarget(t string) bool {
+	if c.kind == byRegID {
+		return c.addDevice(t)
+	}
+	regIDs, ok := c.app.Extra[aliasPrefix+t]
+	found := false
+	for ok && regIDs != "" {
+		var id string
+		id, regIDs, _ = strings.Cut(regIDs, ",")
+		if id != "" && c.addDevice(id) {
+			found = true
+		}
+	}
+	return found
 }
 
 func (c *call) addDevice(token string) bool {
@@ -549,9 +575,18 @@ func (c *call) accept(out *[]byte) {
 		c.entry.Verdict, c.entry.Rule = world.VerdictNotShown, rulePassThrough
 		c.entry.Reason = "pass-through message: handed to the app, not shown"
 	}
-	jobKey := n.Collapse
 	opt.Request = c.finish(out)
+	t := traceRecord{id: id, app: c.app.Name, at: c.now, ttl: opt.TTL, kind: info, jobKey: n.Collapse}
+	c.deliver(n, opt, &t)
+	c.e.traces.add(&t)
+}
 
+// deliver hands an accepted message to each phone the call reached and
+// records a drop on each phone over its quota; t counts what happened, for
+// the message status API (trace.go).
+func (c *call) deliver(n world.Notification, opt world.DeliverOptions, t *traceRecord) {
+	contentRule, jobKey := c.content.RuleID(vendorName), n.Collapse
+	t.resolved += len(c.devices) + len(c.over)
 	for _, o := range c.over {
 		c.e.w.Drop(o.id, n, o.rule, o.reason, opt.Request) //nolint:errcheck // a phone removed meanwhile
 	}
@@ -564,7 +599,9 @@ func (c *call) accept(out *[]byte) {
 			c.e.w.Drop(d.id, n, ruleJobKey, "the phone already shows a message of batch (jobkey) "+jobKey, opt.Request) //nolint:errcheck
 			continue
 		}
-		c.e.w.Deliver(d.id, n, opt) //nolint:errcheck // a phone removed meanwhile
+		if got, err := c.e.w.Deliver(d.id, n, opt); err == nil { // a phone removed meanwhile gets nothing
+			t.count(d.id, got)
+		}
 		if c.content.Controls > 0 {
 			c.e.w.Note(d.id, n, ruleContentControls, c.content.ControlsReason(), opt.Request)
 		}

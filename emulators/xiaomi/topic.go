@@ -93,15 +93,9 @@ func (c *call) checkTopics() rejection {
 			return rejection{codeTooManyTopics, "Too many topics, at most " + itoa(lim) + ".", ruleTopicMax}
 		}
 	}
-	maxLen := app.Quota("topic_max_len", defTopicMaxLen)
 	for _, t := range c.topics {
-		switch {
-		case strings.TrimSpace(t) == "":
-			return rejection{codeTopicEmpty, "Topic is empty.", ruleTopicName}
-		case utf8.RuneCountInString(t) > maxLen:
-			return rejection{codeTopicTooLong, "Topic is too long, at most " + itoa(maxLen) + " characters.", ruleTopicName}
-		case world.ValidTopic(t) != nil || strings.Contains(t, topicSeparator):
-			return rejection{codeInvalidTopic, "Invalid topic: " + truncate(t, 40) + ".", ruleTopicName}
+		if rej := checkTopicName(t, app); rej.code != 0 {
+			return rej
 		}
 	}
 	if c.kind == byMultiTopic {
@@ -112,6 +106,22 @@ func (c *call) checkTopics() rejection {
 		default:
 			return illegal("topic_op", ruleTopicOp)
 		}
+	}
+	return rejection{}
+}
+
+// checkTopicName applies MiPush's rules for one topic name: not empty →
+// 65013, at most topic_max_len characters → 65010, one the world can keep
+// that does not hold the multi_topic separator → 20209.
+func checkTopicName(t string, app *world.App) rejection {
+	maxLen := app.Quota("topic_max_len", defTopicMaxLen)
+	switch {
+	case strings.TrimSpace(t) == "":
+		return rejection{codeTopicEmpty, "Topic is empty.", ruleTopicName}
+	case utf8.RuneCountInString(t) > maxLen:
+		return rejection{codeTopicTooLong, "Topic is too long, at most " + itoa(maxLen) + " characters.", ruleTopicName}
+	case world.ValidTopic(t) != nil || strings.Contains(t, topicSeparator):
+		return rejection{codeInvalidTopic, "Invalid topic: " + truncate(t, 40) + ".", ruleTopicName}
 	}
 	return rejection{}
 }

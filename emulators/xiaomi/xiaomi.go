@@ -79,6 +79,7 @@ type Emulator struct {
 	sendPaths map[string]http.HandlerFunc
 	handler   http.Handler
 	keys      sync.Map // app name → *appKeys
+	traces    traceTable
 }
 
 // New returns the Xiaomi emulator over w.
@@ -133,6 +134,7 @@ func (e *Emulator) routes() *mux.Router {
 		e.sendPaths[p] = e.sendAliases
 	}
 	e.topicRoutes(r)
+	e.apiRoutes(r)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.answerPlain(w, r, http.StatusNotFound, codeAPINotFound, reasonAPINotFound)
 	})

@@ -1,6 +1,7 @@
 package xiaomi
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -83,12 +84,23 @@ func (e *Emulator) FaultTarget(r *http.Request, body []byte) (string, []string) 
 		}
 	}
 	var tokens []string
-	for _, key := range [...]string{"registration_id", "alias"} {
+	for _, key := range [...]string{"registration_id", "alias", "registration_ids", "aliases"} {
 		for _, v := range form[key] {
 			for _, t := range strings.Split(v, ",") {
 				if t = strings.TrimSpace(t); t != "" {
 					tokens = append(tokens, t)
 				}
+			}
+		}
+	}
+	for _, v := range form["messages"] { // multi-message sends (multi.go)
+		var items []struct {
+			Target string `json:"target"`
+		}
+		_ = json.Unmarshal([]byte(v), &items) // a bad array names nothing
+		for _, it := range items {
+			if t := strings.TrimSpace(it.Target); t != "" {
+				tokens = append(tokens, t)
 			}
 		}
 	}

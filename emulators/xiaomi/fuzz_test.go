@@ -30,6 +30,13 @@ func FuzzDecode(f *testing.F) {
 		"title;x=1&notify_type=-1&extra.jobkey=_x&time_to_send=1",
 		"topic=news&topics=news%3B%24%3Bsports%3B%24%3B&topic_op=EXCEPT&title=t&description=d",
 		"topics=%3B%24%3B%3B%24%3B&topic_op=&topic=%09&title=t&description=d",
+		// multi-message sends, subscription, revoke, status (api.go)
+		"messages=%5B%7B%22target%22%3A%22a%22%2C%22message%22%3A%7B%22title%22%3A%22t%22%2C%22description%22%3A%22d%22%2C%22notify_id%22%3A3%2C%22extra%22%3A%7B%22channel_id%22%3A%22high_im%22%2C%22cb%22%3A%7B%22x%22%3A%7B%22y%22%3A1%7D%7D%7D%7D%7D%5D&time_to_send=0",
+		"messages=%5B%7B%22target%22%3A%22alice%22%2C%22message%22%3A%7B%22title%22%3Anull%2C%22pass_through%22%3A%221%22%2C%22payload%22%3A%22p%22%7D%7D%2C1%2Cnull%5D",
+		"messages=%5B%5D&messages=%7B%7D&time_to_send=x",
+		"registration_id=a&aliases=alice&topic=news&category=1",
+		"registration_ids=a&registration_ids=b%2Cc&aliases=alice&notify_id=0",
+		"msg_id=sxm51b00000000000000ab&job_key=k",
 	} {
 		f.Add(s)
 	}
@@ -68,9 +75,13 @@ func FuzzDecode(f *testing.F) {
 				}
 			}
 		}
-		for _, path := range []string{"/v3/message/regid", "/v2/message/alias", "/v3/message/topic", "/v3/message/multi_topic", "/v2/message/all"} {
+		for _, path := range fuzzPaths {
 			rec := httptest.NewRecorder()
 			req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+			if path == "/v1/trace/message/status" {
+				req = httptest.NewRequest(http.MethodGet, path, nil)
+				req.URL.RawQuery = body
+			}
 			req.Header.Set("Authorization", "key="+app.Secret)
 			h.ServeHTTP(rec, req)
 			var ans struct {
@@ -83,6 +94,15 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// fuzzPaths are every API the emulator serves; the status API is a GET with
+// the body as its query.
+var fuzzPaths = []string{
+	"/v3/message/regid", "/v2/message/alias", "/v3/message/topic", "/v3/message/multi_topic", "/v2/message/all",
+	"/v2/multi_messages/regids", "/v2/multi_messages/aliases",
+	"/v2/topic/subscribe", "/v2/topic/unsubscribe", "/v2/topic/subscribe/alias", "/v2/topic/unsubscribe/alias",
+	"/v1/message/regid/revoke", "/v1/message/alias/revoke", "/v1/trace/message/status",
 }
 
 func checkForm(t *testing.T, f *form) {

@@ -148,7 +148,9 @@ var _ = Describe("Xiaomi multi-message sends", func() {
 		Entry("not JSON", func(string) url.Values { return url.Values{"messages": {"[{"}} }, 10017, "xiaomi.multi.messages", "messages"),
 		Entry("an object, not an array", func(string) url.Values { return url.Values{"messages": {`{"target":"a"}`}} }, 10017, "xiaomi.multi.messages", "messages"),
 		Entry("an element that is no object", func(string) url.Values { return url.Values{"messages": {`[1]`}} }, 10017, "xiaomi.multi.messages", "messages"),
-		Entry("no target", func(string) url.Values { return url.Values{"messages": {`[{"message":{"title":"t","description":"d"}}]`}} }, 10016, "xiaomi.multi.messages", "messages[0]: Missing required parameter: target."),
+		Entry("no target", func(string) url.Values {
+			return url.Values{"messages": {`[{"message":{"title":"t","description":"d"}}]`}}
+		}, 10016, "xiaomi.multi.messages", "messages[0]: Missing required parameter: target."),
 		Entry("a number as target", func(string) url.Values { return url.Values{"messages": {`[{"target":7,"message":{}}]`}} }, 10017, "xiaomi.multi.messages", "target"),
 		Entry("no message", func(a string) url.Values { return url.Values{"messages": {`[{"target":"` + a + `"}]`}} }, 10016, "xiaomi.multi.messages", "message"),
 		Entry("a string as message", func(a string) url.Values { return url.Values{"messages": {`[{"target":"` + a + `","message":"hi"}]`}} }, 10017, "xiaomi.multi.messages", "message"),

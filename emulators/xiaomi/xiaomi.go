@@ -1,27 +1,37 @@
-// Package xiaomi emulates Xiaomi MiPush's server API (api.xmpush.xiaomi.com):
-// POST /v2|v3|v4/message/regid, /v2|v3/message/alias and the broadcasts
-// /v2|v3/message/topic, /v2|v3/message/multi_topic and /v2|v3/message/all
-// (topic.go) with a form body, `Authorization: key=<AppSecret>`, Xiaomi's
-// validation, codes and answer shapes, the message classes' daily quotas
-// (counted in the world's shared counters, reset at Shanghai midnight) and
-// what the phone does with the message (world.Deliver). The facts are
-// vendor-facts/xiaomi-meizu-vivo.md §1 and addendum-gaps-closed.md §2; Rules
-// lists every rule with its source.
+// Package xiaomi emulates Xiaomi MiPush's server API (api.xmpush.xiaomi.com)
+// with a form body, `Authorization: key=<AppSecret>`, Xiaomi's validation,
+// codes and answer shapes, the message classes' daily quotas (counted in the
+// world's shared counters, reset at Shanghai midnight) and what the phone
+// does with the message (world.Deliver). Endpoints:
+//
+//	POST /v2|v3|v4/message/regid, /v2|v3/message/alias     single sends (send.go)
+//	POST /v2|v3/message/topic, /multi_topic, /all           broadcasts (topic.go)
+//	POST /v2/multi_messages/regids, /aliases                a message per target (multi.go)
+//	POST /v2/topic/subscribe, /unsubscribe [/alias]         server-side subscription (subscribe.go)
+//	POST /v1/message/regid/revoke, /v1/message/alias/revoke revoke by notify_id (revoke.go)
+//	GET  /v1/trace/message/status                           message status (trace.go)
+//
+// The facts are vendor-facts/xiaomi-meizu-vivo.md §1 and
+// addendum-gaps-closed.md §2; paths the facts only list come from the
+// official Java SDK's XmPushRequestPath (S-X1). Rules lists every rule with
+// its source; what the facts do not say is marked "inferred" there.
 //
 // Aliases: MiPush maps an alias set by the app (MiPushClient.setAlias) to its
 // regIds. The emulator keeps that map in the app's Extra, key "alias.<alias>",
 // value the regIds joined with commas; SetAlias writes it, and the control
 // plane can set it with the app's "extra" object.
 //
-// Topics: a phone's subscriptions (MiPushClient.subscribe) are the world's
-// (world.SubscribeTopic, PUT /_pushsim/devices/{id}/topics/{topic}); MiPush
-// allows 30 per phone and app. A topic send reaches the app's subscribed
+// Topics: a phone's subscriptions (MiPushClient.subscribe, or the app
+// server's /v2/topic/subscribe) are the world's (world.SubscribeTopic, PUT
+// /_pushsim/devices/{id}/topics/{topic}); MiPush allows 30 per phone and app. A topic send reaches the app's subscribed
 // phones, /message/all every phone of the app.
 //
-// Not emulated: /v2/message/user_account (the world keeps no user accounts
-// to map onto phones), /v1/validation/regids (the facts give no answer
-// shape), the multi-message, schedule, trace, stats, channel, revoke and
-// server-side topic subscription APIs.
+// Not emulated: /v2/message/user_account, /v2/multi_messages/user_accounts
+// and the user_account revoke (the world keeps no user accounts to map onto
+// phones), /v1/validation/regids (the facts give no answer shape), the
+// topic and multi_topic revokes, /v1/trace/messages/status (a time range),
+// the schedule_job, stats, quota (/v1/trace/quota/get), channel, feedback,
+// /v1/topic/all, /v1/alias/all and stop_by_id / stop_by_jobkey APIs.
 //
 // Knobs where the facts are silent or an app needs other numbers, all per
 // app. App.Quotas (integers):
@@ -32,7 +42,7 @@
 //	public_multiplier   app total = max(enabled devices, total_floor) × this (2; 3 with App.News)
 //	default_multiplier  the same for the default class (1)
 //	total_floor         the floor of the device count in the app total (10000)
-//	max_targets         regIds or aliases per request (1000)
+//	max_targets         regIds or aliases per request, messages per multi-message send (1000)
 //	max_extras          custom extra.* pairs (10)
 //	extra_max_len       characters of a custom extra key or value (1024)
 //	title_max           a title must be shorter than this many characters (50)
@@ -50,6 +60,7 @@
 //	topic_subscribers   phones a topic may have (world.DefaultSubscribersPerTopic)
 //	all_per_day         /message/all sends per app per day, 26004 above it (0 = no limit)
 //	topic_per_day       topic and multi_topic sends per app per day (0 = no limit)
+//	trace_qps           message status calls per second, 10039 above it (0 = no limit)
 //
 // App.Settings (strings):
 //
@@ -58,6 +69,7 @@
 //	                   (apps that opted into the full new classification)
 //	default_notify_id  notify_id when absent ("0": Xiaomi shows only one
 //	                   notification by default; "" = never replace)
+//	trace_forbidden    "true": the message status API answers 10038
 package xiaomi
 
 import (

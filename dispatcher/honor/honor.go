@@ -117,12 +117,10 @@ func (c *Client) Send(ctx context.Context, p push.Push, tokens []string) []push.
 }
 
 // header: JSON, the bearer, and the time in epoch milliseconds (§2.2).
-func (c *Client) header(access string) http.Header {
-	return http.Header{
-		"Content-Type":  {"application/json; charset=UTF-8"},
-		"Authorization": {"Bearer " + access},
-		"Timestamp":     {strconv.FormatInt(c.opt.Now().UnixMilli(), 10)},
-	}
+func (c *Client) header(h http.Header, access string) {
+	h.Set("Content-Type", "application/json; charset=UTF-8")
+	h.Set("Authorization", "Bearer "+access)
+	h.Set("timestamp", strconv.FormatInt(c.opt.Now().UnixMilli(), 10))
 }
 
 // answer is one send response: code, message and data (§2.4).

@@ -100,8 +100,9 @@ func (c *Client) Send(ctx context.Context, p push.Push, tokens []string) []push.
 	return c.send.Send(ctx, tokens, p.Raw, c.request(p), header)
 }
 
-func header(access string) http.Header {
-	return http.Header{"Content-Type": {"application/json;charset=UTF-8"}, "Authorization": {"Bearer " + access}}
+func header(h http.Header, access string) {
+	h.Set("Content-Type", "application/json;charset=UTF-8")
+	h.Set("Authorization", "Bearer "+access)
 }
 
 // answer is one send response (§1.4).

@@ -248,8 +248,9 @@ func (c *V3Client) v3Request(p push.Push) (v3Body, string) {
 // Send posts p to tokens, at most MaxBatch per request, one Result per token.
 func (c *V3Client) Send(ctx context.Context, p push.Push, tokens []string) []push.Result {
 	body, pushType := c.v3Request(p)
-	return c.send.Send(ctx, tokens, p.Raw, &body, func(jwt string) http.Header {
-		return http.Header{"Content-Type": {"application/json;charset=UTF-8"}, "Authorization": {"Bearer " + jwt}, "Push-Type": {pushType}}
+	return c.send.Send(ctx, tokens, p.Raw, &body, func(h http.Header, jwt string) {
+		header(h, jwt)
+		h.Set("push-type", pushType)
 	})
 }
 

@@ -71,12 +71,12 @@ type Sender struct {
 
 // Send sends req to tokens in batches of at most BatchSize, with raw
 // (Push.Raw) applied to each batch's body as Encode does (an error rejects
-// the batch) and header's headers for a bearer from Auth.
+// the batch) and the headers header sets for a bearer from Auth.
 // A batch is posted once more with a fresh bearer when the first was
 // refused, and its answer gives each token its Result. That is one attempt
 // per batch (plus the one refresh): the dispatcher core retries Retryable
 // results.
-func (s *Sender) Send(ctx context.Context, tokens []string, raw map[string]string, req Request, header func(bearer string) http.Header) []push.Result {
+func (s *Sender) Send(ctx context.Context, tokens []string, raw map[string]string, req Request, header func(h http.Header, bearer string)) []push.Result {
 	if len(tokens) == 0 {
 		return nil
 	}
@@ -92,27 +92,27 @@ func (s *Sender) Send(ctx context.Context, tokens []string, raw map[string]strin
 	return out
 }
 
-func (s *Sender) sendBatch(ctx context.Context, tokens []string, body []byte, header func(string) http.Header, out []push.Result) []push.Result {
+func (s *Sender) sendBatch(ctx context.Context, tokens []string, body []byte, header func(http.Header, string), out []push.Result) []push.Result {
 	bearer, err := s.Auth.Bearer(ctx, "")
 	if err != nil {
 		return push.AppendAll(out, tokens, s.Auth.Failure(err))
 	}
-	a := s.post(ctx, body, header(bearer))
+	a := s.post(ctx, body, bearer, header)
 	if a.AuthRefused() {
 		if bearer, err = s.Auth.Bearer(ctx, bearer); err != nil {
 			return push.AppendAll(out, tokens, s.Auth.Failure(err))
 		}
-		a = s.post(ctx, body, header(bearer))
+		a = s.post(ctx, body, bearer, header)
 	}
 	return a.Results(out, tokens)
 }
 
-// post sends body with header (canonical keys) and reads the answer: its
+// post sends body with the headers header sets and reads the answer: its
 // status, Retry-After and body, and the body's JSON into the vendor's
 // answer. Neither vendor documents which HTTP status goes with a code
 // (Huawei v1 §1.8, Honor §2.7), so the JSON decides whatever the status:
 // Parsed says whether the body read as JSON with a code.
-func (s *Sender) post(ctx context.Context, body []byte, header http.Header) Answer {
+func (s *Sender) post(ctx context.Context, body []byte, bearer string, header func(http.Header, string)) Answer {
 	a := s.Answer()
 	r := a.reply()
 	ctx, cancel := context.WithTimeout(ctx, s.Options.Timeout)
@@ -122,7 +122,7 @@ func (s *Sender) post(ctx context.Context, body []byte, header http.Header) Answ
 		r.Transport = err
 		return a
 	}
-	req.Header = header
+	header(req.Header, bearer)
 	resp, err := s.Options.HTTPClient.Do(req)
 	if err != nil {
 		r.Transport = err

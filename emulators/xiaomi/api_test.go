@@ -24,10 +24,14 @@ type apiWorld struct {
 	app   *world.App
 }
 
-func newAPIWorld() *apiWorld {
+func newAPIWorld(options ...func(*world.Options)) *apiWorld {
 	GinkgoHelper()
 	x := &apiWorld{clock: world.NewVirtualClock(start)}
-	x.w = world.New(world.Options{Clock: x.clock, Seed: 11})
+	opts := world.Options{Clock: x.clock, Seed: 11}
+	for _, o := range options {
+		o(&opts)
+	}
+	x.w = world.New(opts)
 	v := xiaomi.New(x.w)
 	x.h = v.Handler()
 	for _, name := range []string{"chat", "other"} {

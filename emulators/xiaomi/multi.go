@@ -131,7 +131,7 @@ func (c *call) sendMulti(out *[]byte) (rejection, func(uint64)) {
 			}
 			it.deliver(n, opt, &t)
 		}
-		c.e.traces.add(&t)
+		c.e.traces.add(&t, c.e.traceLimit())
 	}
 }
 

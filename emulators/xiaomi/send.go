@@ -578,7 +578,7 @@ func (c *call) accept(out *[]byte) {
 	opt.Request = c.finish(out)
 	t := traceRecord{id: id, app: c.app.Name, at: c.now, ttl: opt.TTL, kind: info, jobKey: n.Collapse}
 	c.deliver(n, opt, &t)
-	c.e.traces.add(&t)
+	c.e.traces.add(&t, c.e.traceLimit())
 }
 
 // deliver hands an accepted message to each phone the call reached and

@@ -21,8 +21,10 @@ import (
 // msg_type = REGID, ALIAS, TOPIC or ALL, time_to_live in milliseconds, rates
 // as "50.00%", click 0 (taps are not counted).
 //
-// The emulator remembers the newest traceCap messages; an older or unknown
-// id is 65028 (message not found). Knobs (inferred; §1.4 names the codes,
+// The emulator remembers as many of the newest messages as the world's
+// ledger keeps requests (at most traceCap), and per message at most
+// traceHeldLimit offline phones to look at again; an older or unknown id is
+// 65028 (message not found). Knobs (inferred; §1.4 names the codes,
 // not when): App.Settings trace_forbidden=true answers 10038 (the app may
 // not read trace data), App.Quotas trace_qps (0, the default: no limit)
 // limits the calls per second → 10039.
@@ -39,8 +41,8 @@ const (
 )
 
 const (
-	traceCap       = 4096 // messages remembered
-	traceHeldLimit = 1000 // held phones remembered per message
+	traceCap       = 4096 // messages remembered, at most
+	traceHeldLimit = 256  // held phones remembered per message
 )
 
 // traceRecord is what the emulator knows of one accepted message.
@@ -72,15 +74,26 @@ type traceTable struct {
 	next    int
 }
 
-func (tt *traceTable) add(t *traceRecord) {
+// add keeps a record, replacing the oldest once limit are kept.
+func (tt *traceTable) add(t *traceRecord, limit int) {
 	tt.mu.Lock()
-	if len(tt.records) < traceCap {
+	if len(tt.records) < limit {
 		tt.records = append(tt.records, *t)
-	} else {
+	} else if limit > 0 {
+		tt.next %= len(tt.records)
 		tt.records[tt.next] = *t
-		tt.next = (tt.next + 1) % traceCap
+		tt.next++
 	}
 	tt.mu.Unlock()
+}
+
+// traceLimit is how many messages the emulator remembers: as many as the
+// world's ledger keeps requests, at most traceCap.
+func (e *Emulator) traceLimit() int {
+	if n := e.w.Options().LedgerCap; n > 0 && n < traceCap {
+		return n
+	}
+	return traceCap
 }
 
 // find returns copies of an app's records with that message id (or, for a

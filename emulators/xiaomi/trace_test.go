@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -124,6 +125,37 @@ var _ = Describe("Xiaomi message status", func() {
 		Expect(x.w.UpdateApp(*a)).To(Succeed())
 		_, raw := x.do(http.MethodGet, "/v1/trace/message/status", url.Values{"msg_id": {"x"}})
 		Expect(raw).To(ContainSubstring(`"code":10038`))
+	})
+	It("forgets a message once the world's ledger would have (LedgerCap)", func() {
+		x = newAPIWorld(func(o *world.Options) { o.LedgerCap = 3 })
+		first := send(message(x.token("alice")))
+		for range 3 {
+			send(message(x.token("alice")))
+		}
+		_, raw := x.do(http.MethodGet, "/v1/trace/message/status", url.Values{"msg_id": {first}})
+		Expect(raw).To(ContainSubstring(`"code":65028`))
+		Expect(status(url.Values{"job_key": {"b1"}}).Data.Data.Resolved).To(Equal(3))
+	})
+	It("keeps its records consistent under concurrent sends and status calls (run with -race)", func() {
+		var wg sync.WaitGroup
+		for i := range 8 {
+			wg.Add(1)
+			go func() {
+				defer GinkgoRecover()
+				defer wg.Done()
+				for range 20 {
+					id := send(message(x.token("alice")))
+					if i%2 == 0 {
+						Expect(status(url.Values{"msg_id": {id}}).Data.Data.Resolved).To(Equal(1))
+					} else {
+						f := url.Values{"messages": {`[{"target":"al","message":{"title":"a","description":"d","extra":{"channel_id":"high_im"}}}]`}}
+						Expect(x.post("/v2/multi_messages/aliases", f).Code).To(BeZero())
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		Expect(status(url.Values{"job_key": {"b1"}}).Data.Data.Resolved).To(Equal(160))
 	})
 	It("does not show another app's message", func() {
 		id := send(message(x.token("alice")))

@@ -218,17 +218,21 @@ func (m *message) check(maxTTL time.Duration, clickRequired bool) *problem {
 		}
 		return nil
 	}
-	title, body := n.Title, n.Body
+	// Title and body are required in one of the two places only when
+	// message.notification is present (§1.3, HW-JAVA
+	// AndroidNotification.check); an android.notification alone may carry
+	// just a title (what the phone then shows is the content filter's call).
 	if m.Notification != nil {
+		title, body := n.Title, n.Body
 		if title == "" {
 			title = m.Notification.Title
 		}
 		if body == "" {
 			body = m.Notification.Body
 		}
-	}
-	if (title == "" && n.TitleLocKey == "") || (body == "" && n.BodyLocKey == "") {
-		return paramProblem("android.notification title and body are required (in notification or android.notification)")
+		if (title == "" && n.TitleLocKey == "") || (body == "" && n.BodyLocKey == "") {
+			return paramProblem("title and body are required in notification or android.notification")
+		}
 	}
 	if len(n.TitleLocArgs) > 0 && n.TitleLocKey == "" || len(n.BodyLocArgs) > 0 && n.BodyLocKey == "" {
 		return paramProblem("*_loc_args need the matching *_loc_key")

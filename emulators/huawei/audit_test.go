@@ -1,7 +1,11 @@
 package huawei_test
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
 	"net/http"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -38,5 +42,37 @@ var _ = Describe("v1 conformance", func() {
 		r := f.send(body)
 		Expect(r.Code).To(Equal("80100001"))
 		Expect(f.w.Ledger(world.Filter{Rule: huawei.RuleMessageParams})).To(HaveLen(1))
+	})
+
+	// §1.2: the current CN doc lets the v1/v2 Authorization carry a
+	// service-account JWT instead of an OAuth access token.
+	Describe("a service-account JWT as the v1 bearer", func() {
+		body := func(d world.Device) []byte {
+			b, _ := json.Marshal(notify(toks(d), nil, nil))
+			return b
+		}
+
+		It("is accepted for the app whose key signed it, and the phone shows the message", func() {
+			r := f.sendRaw(f.app.ID, jwtFor(f.app, f.clock.Now(), nil, nil), body(alice))
+			Expect(r).To(And(HaveField("Code", "80000000"), HaveField("Status", http.StatusOK)))
+			Expect(f.shade(alice).Shown).To(HaveLen(1))
+		})
+
+		It("is refused with 80200001 when it does not verify, or belongs to another app", func() {
+			other := f.addApp(world.App{Vendor: "huawei", Name: "other"})
+			stranger, err := rsa.GenerateKey(rand.Reader, 2048)
+			Expect(err).NotTo(HaveOccurred())
+			forged := jwtFor(f.app, f.clock.Now(), stranger, nil)
+			Expect(f.sendRaw(f.app.ID, forged, body(alice))).To(And(HaveField("Code", "80200001"), HaveField("Status", http.StatusUnauthorized)))
+			Expect(f.sendRaw(f.app.ID, jwtFor(other, f.clock.Now(), nil, nil), body(alice)).Code).To(Equal("80200001"))
+			Expect(f.w.Ledger(world.Filter{Rule: huawei.RuleAuthJWT})).To(HaveLen(2))
+			Expect(f.shade(alice).Shown).To(BeEmpty())
+		})
+
+		It("is refused with v1's 80200003 once expired", func() {
+			jwt := jwtFor(f.app, f.clock.Now(), nil, nil)
+			f.clock.Advance(time.Hour + time.Second)
+			Expect(f.sendRaw(f.app.ID, jwt, body(alice)).Code).To(Equal("80200003"))
+		})
 	})
 })

@@ -11,6 +11,7 @@ const (
 	RuleOAuthFlowControl  = "huawei.oauth.flow-control"
 	RuleAuthInvalid       = "huawei.auth.invalid"
 	RuleAuthExpired       = "huawei.auth.expired"
+	RuleAuthJWT           = "huawei.auth.service-account-jwt"
 	RuleAppPermission     = "huawei.app.permission"
 	RuleMessageStructure  = "huawei.message.structure"
 	RuleMessageTarget     = "huawei.message.target"
@@ -55,6 +56,7 @@ var rules = []world.Rule{
 	rule(RuleOAuthIssued, "An access token is a Bearer token valid for 3600 s", world.MUST, srcAuth, "documented"),
 	rule(RuleOAuthFlowControl, "At most 1000 access tokens per app per 5 minutes", world.MUST, srcAuth, "documented"),
 	rule(RuleAuthInvalid, "A missing, malformed or other app's access token is refused with 80200001", world.MUST, srcResp, "documented"),
+	rule(RuleAuthJWT, "A v1 send may carry a service-account JWT (PS256, kid = key_id, iss = sub_account, aud = the token URL) instead of an OAuth access token; one that does not verify or belongs to another app gets 80200001, an expired one 80200003", world.MUST, srcAuth+" (v1/v2 Authorization may carry a service-account JWT)", "documented"),
 	rule(RuleAuthExpired, "An expired access token is refused with 80200003", world.MUST, srcResp, "documented"),
 	rule(RuleAppPermission, "An app without push permission, or an unknown appId in the URL, gets 80300002", world.MUST, srcResp, "documented"),
 	rule(RuleMessageStructure, "A body that is not the documented JSON structure (bad JSON, wrong field types) gets 80100003", world.MUST, srcResp, "documented"),

@@ -183,6 +183,9 @@ func (e *Emulator) authorize(header string, app *world.App, appID string, now ti
 	if !ok || raw == "" {
 		return &problem{codeAuth, RuleAuthInvalid, "the Authorization header has no Bearer token"}
 	}
+	if isJWT(raw) {
+		return e.authorizeJWT(raw, app, appID, now) // v1jwt.go
+	}
 	tok, cached := e.verified(raw, app)
 	if !cached {
 		if tok, ok = parseAccessToken(raw); !ok {

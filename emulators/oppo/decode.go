@@ -322,6 +322,26 @@ func (w *notifyWire) field(key []byte) json.Unmarshaler {
 		return &w.TemplateID
 	case "privateMsgTemplateId":
 		return &w.TemplateIDC
+	case "show_time_type":
+		return &w.ShowTimeType
+	case "showTimeType":
+		return &w.ShowTimeTypeC
+	case "show_start_time":
+		return &w.ShowStartTime
+	case "showStartTime":
+		return &w.ShowStartTimeC
+	case "show_end_time":
+		return &w.ShowEndTime
+	case "showEndTime":
+		return &w.ShowEndTimeC
+	case "call_back_url":
+		return &w.CallBackURL
+	case "callBackUrl":
+		return &w.CallBackURLC
+	case "call_back_parameter":
+		return &w.CallBackParam
+	case "callBackParameter":
+		return &w.CallBackParamC
 	}
 	return nil
 }

@@ -61,6 +61,17 @@ type notifyWire struct {
 	NotifyLevelC optInt    `json:"notifyLevel"`
 	TemplateID   optString `json:"private_msg_template_id"`
 	TemplateIDC  optString `json:"privateMsgTemplateId"`
+
+	ShowTimeType   optInt    `json:"show_time_type"`
+	ShowTimeTypeC  optInt    `json:"showTimeType"`
+	ShowStartTime  optInt    `json:"show_start_time"`
+	ShowStartTimeC optInt    `json:"showStartTime"`
+	ShowEndTime    optInt    `json:"show_end_time"`
+	ShowEndTimeC   optInt    `json:"showEndTime"`
+	CallBackURL    optString `json:"call_back_url"`
+	CallBackURLC   optString `json:"callBackUrl"`
+	CallBackParam  optString `json:"call_back_parameter"`
+	CallBackParamC optString `json:"callBackParameter"`
 }
 
 // notification is notifyWire with the two spellings merged.
@@ -85,6 +96,11 @@ type notification struct {
 	Category         string
 	NotifyLevel      optInt
 	TemplateID       string
+	ShowTimeType     int
+	ShowStartTime    optInt // ms epoch
+	ShowEndTime      optInt // ms epoch
+	CallBackURL      string
+	CallBackParam    string
 }
 
 func (w *notifyWire) merge() notification {
@@ -109,6 +125,11 @@ func (w *notifyWire) merge() notification {
 		Category:         w.Category.V,
 		NotifyLevel:      pick(w.NotifyLevel, w.NotifyLevelC),
 		TemplateID:       pick(w.TemplateID, w.TemplateIDC).V,
+		ShowTimeType:     pick(w.ShowTimeType, w.ShowTimeTypeC).or(0),
+		ShowStartTime:    pick(w.ShowStartTime, w.ShowStartTimeC),
+		ShowEndTime:      pick(w.ShowEndTime, w.ShowEndTimeC),
+		CallBackURL:      pick(w.CallBackURL, w.CallBackURLC).V,
+		CallBackParam:    pick(w.CallBackParam, w.CallBackParamC).V,
 	}
 }
 

@@ -28,6 +28,8 @@ const (
 	activityMax       = 500
 	urlMax            = 2000
 	parametersMax     = 4000
+	callBackURLMax    = 200
+	callBackParamMax  = 50
 	offLineTTLMax     = 864000 // 10 days
 	offLineTTLDefault = 3600
 )
@@ -222,6 +224,26 @@ func validate(app *world.App, n *notification) (int, string, string) {
 	}
 	if ttl := n.OffLineTTL; ttl.Set && (ttl.V < 0 || ttl.V > offLineTTLMax) {
 		return codeInvalidArgs, "oppo.ttl.max", "off_line_ttl " + strconv.Itoa(ttl.V) + " is outside 0..864000 seconds"
+	}
+	// show_time_type 1 is a timed display: both ends are required
+	// (vendor-facts §2.3, OPPO-GO-NEW). The window is not modelled.
+	switch n.ShowTimeType {
+	case 0:
+	case 1:
+		if !n.ShowStartTime.Set || !n.ShowEndTime.Set {
+			return codeMissingArgs, "oppo.notification.show-time", "show_time_type 1 needs show_start_time and show_end_time (ms)"
+		}
+	default:
+		return codeInvalidArgs, "oppo.notification.show-time", "show_time_type " + strconv.Itoa(n.ShowTimeType) + " is not 0 or 1"
+	}
+	// Receipts are not posted by the emulator; the documented limits are
+	// checked (vendor-facts §2.3: call_back_url ≤200 OPPO-DEJ,
+	// call_back_parameter ≤50 OPPO-SDK).
+	if c := runes(n.CallBackURL); c > callBackURLMax {
+		return codeInvalidArgs, "oppo.callback.length", "call_back_url has " + strconv.Itoa(c) + " characters, at most 200 are allowed"
+	}
+	if c := runes(n.CallBackParam); c > callBackParamMax {
+		return codeInvalidArgs, "oppo.callback.length", "call_back_parameter has " + strconv.Itoa(c) + " characters, at most 50 are allowed"
 	}
 	if n.BadgeOp != 0 && n.BadgeOp != 1 {
 		return codeInvalidArgs, "oppo.notification.badge", "badge_operation_type " + strconv.Itoa(n.BadgeOp) + " is not 0 or 1"

@@ -60,6 +60,54 @@ var _ = Describe("vivo content filter", func() {
 		Entry("control-character content", "content", "\u0007\u0008"),
 	)
 
+	DescribeTable("rejects simple or meaningless text with 10104 (addendum §1.6)",
+		func(field, value, settingValue string) {
+			g := f
+			if settingValue != "" {
+				g = newFixture(func(a *world.App) { a.Settings = map[string]string{"simple_text": settingValue} })
+			}
+			d, t := dev, token
+			if g != f {
+				d, t = g.phone("p"), g.token()
+			}
+			m := msg(d.Token, "s1")
+			m[field] = value
+			a := g.post("/message/send", t, m)
+			Expect(a.Result).To(Equal(10104), a.Desc)
+			Expect(a.Desc).To(Equal("title或content内容过于简单"))
+			Expect(g.requests("/message/send")[0].Rule).To(Equal("vivo.content.simple"))
+			Expect(g.shade(d).Shown).To(BeEmpty())
+		},
+		Entry("a title holding 测试", "title", "推送测试", ""),
+		Entry("a content of only digits", "content", "123456", ""),
+		Entry("a content of digits and symbols", "content", "2026-03-10 10:00", ""),
+		Entry("a content with {} brackets", "content", "你好 {name}", ""),
+		Entry("a title with [] brackets", "title", "[系统]通知", ""),
+		Entry("a title of only English letters under simple_text strict", "title", "Hello world", "strict"),
+	)
+
+	DescribeTable("accepts text with meaning",
+		func(field, value, settingValue string) {
+			g := f
+			if settingValue != "" {
+				g = newFixture(func(a *world.App) { a.Settings = map[string]string{"simple_text": settingValue} })
+			}
+			d, t := dev, token
+			if g != f {
+				d, t = g.phone("p"), g.token()
+			}
+			m := msg(d.Token, "s2")
+			m[field] = value
+			Expect(g.post("/message/send", t, m).Result).To(Equal(0))
+		},
+		Entry("English letters by default", "title", "Bob", ""),
+		Entry("letters and digits", "content", "Room 101 is ready", ""),
+		Entry("CJK with digits", "content", "订单 12345 已发货", ""),
+		Entry("CJK brackets 【】", "title", "【订单】已发货", ""),
+		Entry("an emoji with digits", "content", "👍 2", ""),
+		Entry("digits only when simple_text is off", "content", "123456", "off"),
+	)
+
 	It("still answers an all-whitespace title as empty (10055)", func() {
 		m := msg(dev.Token, "e2")
 		m["title"] = " \u3000 "
@@ -79,9 +127,9 @@ var _ = Describe("vivo content filter", func() {
 
 	It("shows a title without its control characters and notes it", func() {
 		m := msg(dev.Token, "c1")
-		m["title"] = "Bob\u001b[0m"
+		m["title"] = "Bob\u001b\u0007 Lee" // no [ ]: brackets are 10104 (simple.go)
 		Expect(f.post("/message/send", token, m).Result).To(Equal(0))
-		Expect(f.shade(dev).Shown).To(ConsistOf(HaveField("Title", "Bob[0m")))
+		Expect(f.shade(dev).Shown).To(ConsistOf(HaveField("Title", "Bob Lee")))
 		Expect(f.w.Ledger(world.Filter{Rule: "vivo.content.control-chars", Verdict: world.VerdictAccepted})).To(HaveLen(1))
 	})
 

@@ -148,7 +148,8 @@ func (e *Emulator) send(w http.ResponseWriter, r *http.Request) {
 }
 
 // checkContent runs the world's content filter on the trimmed title and
-// content: nothing meaningful to show is vivo's 10104; a sensitive word
+// content: nothing meaningful to show, or text vivo calls simple
+// (simple.go), is vivo's 10104; a sensitive word
 // (no vivo code documented) is kept in res and drops the message on the
 // phone, as are control characters stripped there.
 func (c *call) checkContent(res *resolved) *verdict {
@@ -158,6 +159,13 @@ func (c *call) checkContent(res *resolved) *verdict {
 		return refuse(codeSimple, ruleContentEmpty, res.filter.Reason)
 	case world.ContentInvalidUTF8: // validate caught it already
 		return refuse(codeTitleLong, ruleContentEncoding, res.filter.Reason)
+	}
+	mode := c.app.Setting("simple_text", "")
+	if why := simpleText(res.title, mode); why != "" {
+		return refuse(codeSimple, ruleContentSimple, "the title "+why)
+	}
+	if why := simpleText(res.content, mode); why != "" {
+		return refuse(codeSimple, ruleContentSimple, "the content "+why)
 	}
 	return nil
 }

@@ -54,6 +54,9 @@
 //	uninstalled         "reject" (default: 10302 with invalidUser status 2) or
 //	                    "accept" (accepted, the phone drops it)
 //	test_window         "true": test pushes also wait for the display window
+//	simple_text         which simple texts are 10104 (simple.go): "" digits,
+//	                    digits and symbols, 测试, {} and []; "strict" also only
+//	                    English letters; "off" none
 package vivo
 
 import (

@@ -289,10 +289,18 @@ func (c *call) notification(m *messageJSON) rejection {
 	}
 	if t := nb.NoticeBarType.or(0); t < 0 || t > 2 {
 		return rejection{codeParameter, ruleJSON, "noticeBarInfo.noticeBarType " + strconv.Itoa(t) + " is not 0, 1 or 2"}
+	} else if t == 1 && nb.NoticeBarImgURL.V == "" {
+		// A picture bar names its picture (facts §2.3, "when noticeBarType=1").
+		return rejection{codeEmpty, ruleStyleFields, "noticeBarType 1 needs noticeBarInfo.noticeBarImgUrl"}
 	}
 	if x := m.NoticeExpandInfo; x != nil {
-		if t := x.NoticeExpandType.or(0); t < 0 || t > 2 {
+		switch t := x.NoticeExpandType.or(0); {
+		case t < 0 || t > 2:
 			return rejection{codeParameter, ruleJSON, "noticeExpandInfo.noticeExpandType " + strconv.Itoa(t) + " is not 0, 1 or 2"}
+		case t == 1 && x.NoticeExpandContent.V == "":
+			return rejection{codeEmpty, ruleStyleFields, "noticeExpandType 1 needs noticeExpandInfo.noticeExpandContent"}
+		case t == 2 && x.NoticeExpandImgURL.V == "":
+			return rejection{codeEmpty, ruleStyleFields, "noticeExpandType 2 needs noticeExpandInfo.noticeExpandImgUrl"}
 		}
 	}
 	if v := m.VipInfo; v != nil && utf8.RuneCountInString(v.Subtitle.V) > subtitleMax {

@@ -75,4 +75,24 @@ var _ = Describe("v1 conformance", func() {
 			Expect(f.sendRaw(f.app.ID, jwt, body(alice)).Code).To(Equal("80200003"))
 		})
 	})
+
+	// §1.1: POST /v2/{projectId}/messages:send is the multi-sender form of
+	// the v1 send, with the same body, token and answers.
+	Describe("the v2 send path", func() {
+		post := func(path, bearer string, d world.Device) result {
+			return f.postV3(path, bearer, "", notify(toks(d), nil, nil))
+		}
+
+		It("sends with the app's OAuth token to its project id", func() {
+			r := post("/v2/"+f.app.Key+"/messages:send", f.accessToken(f.app), alice)
+			Expect(r).To(And(HaveField("Code", "80000000"), HaveField("Status", http.StatusOK)))
+			Expect(f.shade(alice).Shown).To(HaveLen(1))
+		})
+
+		It("answers v1's codes: no bearer 80200001, an unknown project 80300002", func() {
+			Expect(post("/v2/"+f.app.Key+"/messages:send", "", alice).Code).To(Equal("80200001"))
+			Expect(post("/v2/999999999/messages:send", f.accessToken(f.app), alice).Code).To(Equal("80300002"))
+			Expect(f.shade(alice).Shown).To(BeEmpty())
+		})
+	})
 })

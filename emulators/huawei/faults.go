@@ -89,7 +89,7 @@ func (e *Emulator) FaultTarget(r *http.Request, body []byte) (string, []string) 
 	if app, tokens, ok := e.v3FaultTarget(r, body); ok { // v3 send and revoke (v3.go)
 		return app, tokens
 	}
-	appID, ok := sendPath(r.URL.Path)
+	appID, ok := e.sendPath(r.URL.Path)
 	var tokens []string
 	if ok {
 		var req struct {

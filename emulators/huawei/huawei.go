@@ -89,7 +89,7 @@ type router struct {
 }
 
 func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if appID, ok := sendPath(r.URL.Path); ok {
+	if appID, ok := rt.e.sendPath(r.URL.Path); ok {
 		if r.Method != http.MethodPost {
 			rt.e.serveNotFound(w, r)
 			return
@@ -100,17 +100,29 @@ func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt.rest.ServeHTTP(w, r)
 }
 
-// sendPath matches /v1/{appId}/messages:send.
-func sendPath(p string) (string, bool) {
-	rest, ok := strings.CutPrefix(p, "/v1/")
-	if !ok {
+// sendPath matches /v1/{appId}/messages:send and its multi-sender form
+// /v2/{projectId}/messages:send (§1.1: same body, token and answers), and
+// returns the appId the send is for. A v2 project id is the app's project
+// (App.Key); an unknown one is passed on as is and gets 80300002.
+func (e *Emulator) sendPath(p string) (string, bool) {
+	rest, v2 := strings.CutPrefix(p, "/v2/")
+	if !v2 {
+		var ok bool
+		if rest, ok = strings.CutPrefix(p, "/v1/"); !ok {
+			return "", false
+		}
+	}
+	id, ok := strings.CutSuffix(rest, "/messages:send")
+	if !ok || id == "" || strings.Contains(id, "/") {
 		return "", false
 	}
-	appID, ok := strings.CutSuffix(rest, "/messages:send")
-	if !ok || appID == "" || strings.Contains(appID, "/") {
-		return "", false
+	if v2 {
+		if app, ok := e.w.FindAppShared(vendor, func(a *world.App) bool { return a.Key == id }); ok {
+			return app.ID, true
+		}
+		return "project:" + id, true // no app has this id: 80300002
 	}
-	return appID, true
+	return id, true
 }
 
 // Name is "huawei".

@@ -27,6 +27,7 @@ const (
 	RuleTokensAllInvalid  = "huawei.tokens.all-invalid"
 	RuleTokensPartial     = "huawei.tokens.partial"
 	RuleValidateOnly      = "huawei.send.validate-only"
+	RuleSendV2            = "huawei.send.v2-path"
 	RuleClassService      = "huawei.classification.service"
 	RuleClassMarketing    = "huawei.classification.marketing"
 	RuleMarketingCap      = "huawei.classification.marketing-daily-cap"
@@ -72,6 +73,7 @@ var rules = []world.Rule{
 	rule(RuleContentControls, "Control characters other than newline and tab in the title or body are stripped on the phone, which shows the rest", world.INFO, "vendor-facts/addendum-gaps-closed.md §5 (All: characters a phone cannot render)", "inferred"),
 	rule(RuleTokensAllInvalid, "When no token is valid for the app the answer is 80300007", world.MUST, srcResp, "documented"),
 	rule(RuleTokensPartial, "When some tokens are invalid the answer is 80100000 with msg {\"success\",\"failure\",\"illegal_tokens\"} as a JSON string", world.MUST, srcResp, "documented"),
+	rule(RuleSendV2, "POST /v2/{projectId}/messages:send is the v1 send addressed by the app's project id: same body, OAuth token and answers; an unknown project id gets 80300002", world.MUST, "vendor-facts/huawei-oppo-fcm-honor.md §1.1", "documented"),
 	rule(RuleValidateOnly, "validate_only checks the message and delivers nothing", world.MUST, srcReq, "documented"),
 	rule(RuleClassService, "With the self-classification right and a service category, a message is service & communication: shown with sound", world.MUST, srcRules, "documented"),
 	rule(RuleClassMarketing, "Without the self-classification right, without category, or with MARKETING, a message is news & marketing: shown silently", world.MUST, srcRules, "documented"),

@@ -238,6 +238,9 @@ func invalidEnum(field, typ, v string) *failure {
 // target's registration, which needs the world). pkg is the project's app
 // package; reserved are extra reserved data keys.
 func (m *message) validate(pkg, reserved string, payloadMax int) (ttl time.Duration, f *failure) {
+	if f := m.wellKnown(); f != nil { // a parse error of the JSON front end comes first
+		return 0, f
+	}
 	targets := [...]struct {
 		name string
 		set  bool

@@ -86,7 +86,7 @@ var rules = []world.Rule{
 	rule(RuleAuthBearer, "messages:send needs Authorization: Bearer <access token>; missing, unknown or expired → 401 UNAUTHENTICATED without an FcmError detail", world.MUST, srcErrors, "inferred"),
 	rule(RuleAuthProject, "The token's service account must belong to the project in the URL (project id or number), else 403 PERMISSION_DENIED", world.MUST, srcAuth, "inferred"),
 
-	rule(RuleMessageJSON, "The body maps onto the Message proto (snake_case or camelCase names): unknown names, wrong types and broken JSON → 400 INVALID_ARGUMENT with a google.rpc.BadRequest detail", world.MUST, srcReq, "documented"),
+	rule(RuleMessageJSON, "The body maps onto the Message proto (snake_case or camelCase names): unknown names, wrong types (a Timestamp event_time that is not RFC 3339, a Duration without its s) and broken JSON → 400 INVALID_ARGUMENT with a google.rpc.BadRequest detail", world.MUST, srcReq, "documented"),
 	rule(RuleBodySize, "A request body over 1 MiB (App.Quotas max_body_bytes) → 400 INVALID_ARGUMENT `Request payload size exceeds the limit`", world.MUST, srcReq, "inferred"),
 	rule(RuleMessageTarget, "Exactly one of token, topic, condition, fid: none → 400 `Recipient of the message is not set.`, two → 400 oneof already set (FcmError INVALID_ARGUMENT)", world.MUST, srcReq, "documented"),
 	rule(RuleMessageEnum, "Enums (android.priority normal/high in either case, notification_priority, visibility, proxy) and color #rrggbb must be valid → 400 INVALID_ARGUMENT", world.MUST, srcReq, "documented"),

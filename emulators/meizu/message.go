@@ -73,7 +73,11 @@ type notificationType struct {
 }
 
 type vipInfo struct {
-	Subtitle optString `json:"subtitle"`
+	Subtitle    optString `json:"subtitle"`
+	PullDownTop flexBool  `json:"pullDownTop"` // pinned at once
+	TimeTop     flexInt   `json:"timeTop"`     // pinned for 1800–7200 s
+	NotGroup    flexBool  `json:"notGroup"`
+	TitleColor  optString `json:"titleColor"`
 }
 
 // extraInfo is `extra`: the receipt callback settings. Receipts are not

@@ -19,6 +19,7 @@ const (
 	ruleTitle        = "meizu.notice.title"
 	ruleContent      = "meizu.notice.content"
 	ruleStyleFields  = "meizu.notice.style-fields"
+	ruleVip          = "meizu.vip.info"
 	ruleClick        = "meizu.click.type"
 	ruleParameters   = "meizu.click.parameters"
 	ruleTTL          = "meizu.ttl.offline"
@@ -75,6 +76,7 @@ var rules = []world.Rule{
 	{ID: ruleTitle, Statement: "noticeBarInfo.title is required (110004) and 1–32 characters, a CJK character counting 1 (1005 above; App.Quotas title_max).", Level: world.MUST, Source: facts + "§2.3, §2.5", Confidence: "documented"},
 	{ID: ruleContent, Statement: "noticeBarInfo.content is required (110004) and 1–100 characters (1005 above; App.Quotas content_max).", Level: world.MUST, Source: facts + "§2.3, §2.5", Confidence: "documented"},
 	{ID: ruleStyleFields, Statement: "A style names what it shows: noticeBarType 1 (picture) needs noticeBarInfo.noticeBarImgUrl, noticeExpandType 1 (text) noticeExpandInfo.noticeExpandContent, noticeExpandType 2 (big picture) noticeExpandInfo.noticeExpandImgUrl; missing → 110004 参数不能为空 (the code is inferred, as for clickType's fields).", Level: world.MUST, Source: facts + "§2.3", Confidence: "documented"},
+	{ID: ruleVip, Statement: "vipInfo.timeTop (pinned for a time) is 1800–7200 seconds and excludes vipInfo.pullDownTop (pinned at once); vipInfo.titleColor is #206CFF or #E42D22; zero or empty values count as not sent (the Java SDK always sends vipInfo); else 1005 (the code is inferred).", Level: world.SHOULD, Source: facts + "§2.3", Confidence: "documented"},
 	{ID: ruleClick, Statement: "clickTypeInfo.clickType 0 opens the app, 1 the activity named in `activity`, 2 the URI in `url` (≤ 1000 bytes), 3 hands `customAttribute` (≤ 1000 bytes) to the app; the field a type needs missing → 110004, another type or longer value → 1005.", Level: world.MUST, Source: facts + "§2.3, §2.6", Confidence: "documented"},
 	{ID: ruleParameters, Statement: "clickTypeInfo.parameters is a JSON object handed to the opened page as intent string extras (string values byte for byte, others as their JSON text); anything else is answered 1005.", Level: world.MUST, Source: facts + "§2.3, §2.6", Confidence: "documented"},
 	{ID: ruleTTL, Statement: "pushTimeInfo.offLine 1 (default) keeps the message for an offline phone validTime hours (1–72, default 24, else 1005); offLine 0 reaches only a phone online now.", Level: world.MUST, Source: facts + "§2.3, §2.5", Confidence: "documented"},

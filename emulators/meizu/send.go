@@ -33,9 +33,14 @@ const (
 	callbackParamMax   = 64
 	notifyKeyMax       = 8
 	subtitleMax        = 16
+	timeTopMin         = 1800 // seconds of vipInfo.timeTop
+	timeTopMax         = 7200
 	ledgerBodyMax      = 4096
 	timeLayout         = "2006-01-02 15:04:05"
 )
+
+// titleColors are vipInfo.titleColor's documented values (facts §2.3).
+var titleColors = []string{"#206CFF", "#E42D22"}
 
 // rejection is an answer other than 200, with the rule behind it.
 type rejection struct{ code, rule, reason string }
@@ -306,6 +311,9 @@ func (c *call) notification(m *messageJSON) rejection {
 	if v := m.VipInfo; v != nil && utf8.RuneCountInString(v.Subtitle.V) > subtitleMax {
 		return rejection{codeParameter, ruleJSON, "vipInfo.subtitle is longer than 16 characters"}
 	}
+	if rej := checkVip(m.VipInfo); rej.code != "" {
+		return rej
+	}
 	if x := m.Extra; x != nil {
 		switch {
 		case len(x.Callback.V) > callbackMax:
@@ -338,6 +346,24 @@ func (c *call) notification(m *messageJSON) rejection {
 		return rej
 	}
 	return c.advance(m.AdvanceInfo)
+}
+
+// checkVip checks vipInfo's documented values (facts §2.3). Zero values
+// count as not sent: the Java SDK always sends a vipInfo object.
+func checkVip(v *vipInfo) rejection {
+	if v == nil {
+		return rejection{}
+	}
+	top := v.TimeTop.or(0)
+	switch {
+	case top != 0 && (top < timeTopMin || top > timeTopMax):
+		return rejection{codeParameter, ruleVip, "vipInfo.timeTop " + strconv.Itoa(top) + " is outside 1800..7200 seconds"}
+	case top != 0 && v.PullDownTop.or(false):
+		return rejection{codeParameter, ruleVip, "vipInfo.pullDownTop and vipInfo.timeTop exclude each other"}
+	case v.TitleColor.V != "" && !slices.ContainsFunc(titleColors, func(c string) bool { return strings.EqualFold(c, v.TitleColor.V) }):
+		return rejection{codeParameter, ruleVip, "vipInfo.titleColor " + strconv.Quote(truncate(v.TitleColor.V, 20)) + " is not #206CFF or #E42D22"}
+	}
+	return rejection{}
 }
 
 // click maps clickTypeInfo onto the phone's click action (vendor-facts §2.6).

@@ -122,6 +122,7 @@ var descs = map[int]string{
 	codeRequestIDLong:    "requestId不合法",
 	codeClassification:   "classification不合法",
 	codeSimple:           "title或content内容过于简单",
+	codeTooFast:          "发送速度过快", // facts [unverified]
 	codeTagName:          "name 不能为空",
 	codeTagIDsEmpty:      "ids 不能为空",
 	codeTagIDsLimit:      "ids不合法",

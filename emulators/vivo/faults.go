@@ -12,7 +12,7 @@ import (
 
 // codeTooFast is the push calls' rate code, 发送速度过快: known only from a
 // hand-written fixture (addendum §1.3, [unverified]); the auth call's is
-// 10250. Injected faults only.
+// 10250. Answered over the app's QPS (qps.go) and for injected faults.
 const codeTooFast = 10072
 
 // FaultAnswer answers an injected fault as vivo answers the condition: HTTP

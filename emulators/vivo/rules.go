@@ -49,6 +49,7 @@ const (
 	ruleContentWord     = "vivo.content.sensitive-word"
 	ruleContentEmpty    = "vivo.content.empty"
 	ruleContentSimple   = "vivo.content.simple"
+	ruleQPS             = "vivo.request.qps"
 	ruleContentEncoding = "vivo.content.invalid-encoding"
 	ruleContentControls = "vivo.content.control-chars"
 )
@@ -104,6 +105,7 @@ var rules = []world.Rule{
 	{ID: ruleContentWord, Statement: "A title or content holding a sensitive word (world content filter: PUT /_pushsim/content/vivo, App.Settings content.sensitive_words) is accepted and never shown (vivo documents no code); the ledger names the word.", Level: world.SHOULD, Source: facts + "§3.5 (not found); " + addendum + "§5", Confidence: "inferred"},
 	{ID: ruleContentEmpty, Statement: "A title or content of only symbols (punctuation, symbols that are not emoji, control characters) is rejected as too simple → 10104; an all-whitespace one is empty after trimming → 10055/10057.", Level: world.MUST, Source: addendum + "§1.6, §5", Confidence: "secondary"},
 	{ID: ruleContentSimple, Statement: "A title or content that is only digits, only digits and symbols, holds \"测试\" (test) or holds {} or [] brackets is rejected as simple or meaningless → 10104 (App.Settings simple_text: \"strict\" also rejects only English letters, \"off\" none).", Level: world.MUST, Source: addendum + "§1.6, §5 (Aliyun 611820)", Confidence: "secondary"},
+	{ID: ruleQPS, Statement: "Push calls (every /message/* API but auth) are limited per app per second by its notification-enabled users: up to 5 million 3000, up to 8 million 4000, more 5000 (App.Quotas qps; -1 none); over it → 10072 发送速度过快 (the code is [unverified]).", Level: world.MUST, Source: facts + "§3.5 (QPS); " + addendum + "§1.3 (10072)", Confidence: "secondary"},
 	{ID: ruleContentEncoding, Statement: "A title or content that is not valid UTF-8 (or escapes a lone surrogate, \\ud800) is illegal: title → 10056 title不合法, content → 10058 content不合法.", Level: world.MUST, Source: addendum + "§1.3 (\"<field>不合法\" pattern)", Confidence: "inferred"},
 	{ID: ruleContentControls, Statement: "Control characters other than newline and tab in the title or content are stripped on the phone, which shows the rest.", Level: world.INFO, Source: addendum + "§5 (All: characters a phone cannot render)", Confidence: "inferred"},
 }

@@ -60,6 +60,13 @@ func (e *Emulator) begin(w http.ResponseWriter, r *http.Request, api string) *ca
 		c.release()
 		return nil
 	}
+	if api != "tag" {
+		if limit, over := e.tooFast(c.app, c.now); over {
+			c.reject(&verdict{codeTooFast, ruleQPS, qpsReason(limit)}, nil)
+			c.release()
+			return nil
+		}
+	}
 	return c
 }
 

@@ -25,6 +25,8 @@
 // app. App.Quotas (integers):
 //
 //	auth_per_second       /message/auth calls per second (10)
+//	qps                   push calls per second (0 = automatic: 3000, 4000 over
+//	                      5 million enabled devices, 5000 over 8 million; -1 none) → 10072
 //	token_ttl_s           authToken lifetime in seconds (86400)
 //	timestamp_skew_s      allowed auth timestamp skew in seconds (600)
 //	operation_per_device  formal operation messages per device per day (2; 5 with App.News)

@@ -95,4 +95,16 @@ var _ = Describe("v1 conformance", func() {
 			Expect(f.shade(alice).Shown).To(BeEmpty())
 		})
 	})
+
+	// §1.3 multi_lang_key: each key's value is an object of at most three
+	// language entries (HW-JAVA).
+	DescribeTable("checks multi_lang_key",
+		func(mlk any, code string) {
+			r := f.send(notify(toks(alice), nil, obj{"multi_lang_key": mlk}))
+			Expect(r.Code).To(Equal(code))
+		},
+		Entry("three languages", obj{"title_key": obj{"en": "Hi", "zh": "你好", "fr": "Salut"}}, "80000000"),
+		Entry("four languages", obj{"title_key": obj{"en": "Hi", "zh": "你好", "fr": "Salut", "de": "Hallo"}}, "80100001"),
+		Entry("a value that is no object", obj{"title_key": "Hi"}, "80100001"),
+	)
 })

@@ -289,6 +289,12 @@ func (m *message) check(maxTTL time.Duration, clickRequired bool) *problem {
 			return paramProblem("button %q is not valid", b.Name)
 		}
 	}
+	for k, v := range n.MultiLangKey {
+		// Each key's value is an object of at most 3 languages (§1.3, HW-JAVA).
+		if langs, ok := v.(map[string]any); !ok || len(langs) > 3 {
+			return paramProblem("multi_lang_key %q must be an object of at most 3 languages", k)
+		}
+	}
 	if len(n.ProfileID) > 64 {
 		return paramProblem("profile_id is longer than 64 characters")
 	}

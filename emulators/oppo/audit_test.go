@@ -62,4 +62,18 @@ var _ = Describe("OPPO notification fields with documented conditions", func() {
 		Expect(f.unicast(tok, msg(alice.Token, n)).Code).To(Equal(40))
 		Expect(f.shade("alice").Shown).To(BeEmpty())
 	})
+
+	DescribeTable("show_ttl is 0..172800 seconds: the doc's 0–24 h and the SDK's 21600–172800 together",
+		func(key string, ttl, code int) {
+			n := f.imNotification()
+			n[key] = ttl
+			Expect(f.unicast(tok, msg(alice.Token, n)).Code).To(Equal(code))
+		},
+		Entry("0", "show_ttl", 0, 0),
+		Entry("12 h (doc, public)", "show_ttl", 43200, 0),
+		Entry("48 h (SDK maximum)", "show_ttl", 172800, 0),
+		Entry("negative", "show_ttl", -1, 41),
+		Entry("over 48 h", "show_ttl", 172801, 41),
+		Entry("camelCase over 48 h", "showTtl", 172801, 41),
+	)
 })

@@ -342,6 +342,10 @@ func (w *notifyWire) field(key []byte) json.Unmarshaler {
 		return &w.CallBackParam
 	case "callBackParameter":
 		return &w.CallBackParamC
+	case "show_ttl":
+		return &w.ShowTTL
+	case "showTtl":
+		return &w.ShowTTLC
 	}
 	return nil
 }

@@ -72,6 +72,8 @@ type notifyWire struct {
 	CallBackURLC   optString `json:"callBackUrl"`
 	CallBackParam  optString `json:"call_back_parameter"`
 	CallBackParamC optString `json:"callBackParameter"`
+	ShowTTL        optInt    `json:"show_ttl"`
+	ShowTTLC       optInt    `json:"showTtl"`
 }
 
 // notification is notifyWire with the two spellings merged.
@@ -101,6 +103,7 @@ type notification struct {
 	ShowEndTime      optInt // ms epoch
 	CallBackURL      string
 	CallBackParam    string
+	ShowTTL          optInt // seconds the notification stays shown
 }
 
 func (w *notifyWire) merge() notification {
@@ -130,6 +133,7 @@ func (w *notifyWire) merge() notification {
 		ShowEndTime:      pick(w.ShowEndTime, w.ShowEndTimeC),
 		CallBackURL:      pick(w.CallBackURL, w.CallBackURLC).V,
 		CallBackParam:    pick(w.CallBackParam, w.CallBackParamC).V,
+		ShowTTL:          pick(w.ShowTTL, w.ShowTTLC),
 	}
 }
 

@@ -30,6 +30,7 @@ const (
 	parametersMax     = 4000
 	callBackURLMax    = 200
 	callBackParamMax  = 50
+	showTTLMax        = 172800 // 48 h: the SDK's upper bound, above the doc's 24 h
 	offLineTTLMax     = 864000 // 10 days
 	offLineTTLDefault = 3600
 )
@@ -244,6 +245,12 @@ func validate(app *world.App, n *notification) (int, string, string) {
 	}
 	if c := runes(n.CallBackParam); c > callBackParamMax {
 		return codeInvalidArgs, "oppo.callback.length", "call_back_parameter has " + strconv.Itoa(c) + " characters, at most 50 are allowed"
+	}
+	// show_ttl: the doc says 0–12 h public / 0–24 h private, the SDK
+	// 21600–172800 (vendor-facts §2.3, disagreement). Both clients' values
+	// are accepted: 0..172800. The display time itself is not modelled.
+	if t := n.ShowTTL; t.Set && (t.V < 0 || t.V > showTTLMax) {
+		return codeInvalidArgs, "oppo.notification.show-ttl", "show_ttl " + strconv.Itoa(t.V) + " is outside 0..172800 seconds"
 	}
 	if n.BadgeOp != 0 && n.BadgeOp != 1 {
 		return codeInvalidArgs, "oppo.notification.badge", "badge_operation_type " + strconv.Itoa(n.BadgeOp) + " is not 0 or 1"

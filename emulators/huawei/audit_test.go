@@ -107,4 +107,15 @@ var _ = Describe("v1 conformance", func() {
 		Entry("four languages", obj{"title_key": obj{"en": "Hi", "zh": "你好", "fr": "Salut", "de": "Hallo"}}, "80100001"),
 		Entry("a value that is no object", obj{"title_key": "Hi"}, "80100001"),
 	)
+
+	// §1.3 light_settings: {color:{alpha,red,green,blue}, light_on_duration,
+	// light_off_duration}, all required.
+	DescribeTable("checks light_settings",
+		func(color obj, code string) {
+			ls := obj{"color": color, "light_on_duration": "3.5", "light_off_duration": "5S"}
+			Expect(f.send(notify(toks(alice), nil, obj{"light_settings": ls})).Code).To(Equal(code))
+		},
+		Entry("all four color components", obj{"alpha": 0, "red": 0, "green": 1, "blue": 1}, "80000000"),
+		Entry("no alpha", obj{"red": 0, "green": 1, "blue": 1}, "80100001"),
+	)
 })

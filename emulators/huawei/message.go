@@ -101,9 +101,9 @@ type badge struct {
 }
 
 type lightSettings struct {
-	Color            *struct{ Alpha, Red, Green, Blue float64 } `json:"color"`
-	LightOnDuration  string                                     `json:"light_on_duration"`
-	LightOffDuration string                                     `json:"light_off_duration"`
+	Color            *struct{ Alpha, Red, Green, Blue *float64 } `json:"color"`
+	LightOnDuration  string                                      `json:"light_on_duration"`
+	LightOffDuration string                                      `json:"light_off_duration"`
 }
 
 type button struct {
@@ -280,6 +280,9 @@ func (m *message) check(maxTTL time.Duration, clickRequired bool) *problem {
 	}
 	if ls := n.LightSettings; ls != nil && (ls.Color == nil || ls.LightOnDuration == "" || ls.LightOffDuration == "") {
 		return paramProblem("light_settings needs color, light_on_duration and light_off_duration")
+	} else if ls != nil && (ls.Color.Alpha == nil || ls.Color.Red == nil || ls.Color.Green == nil || ls.Color.Blue == nil) {
+		// Every field of light_settings is required, the color's four too (§1.3).
+		return paramProblem("light_settings.color needs alpha, red, green and blue")
 	}
 	if len(n.Buttons) > 3 {
 		return paramProblem("at most 3 buttons")

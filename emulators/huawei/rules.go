@@ -64,7 +64,7 @@ var rules = []world.Rule{
 	rule(RuleMessageTarget, "Exactly one of token, topic and condition must be set", world.MUST, srcReq, "documented"),
 	rule(RuleMessageTokenCount, "A message carries 1 to 1000 tokens, else 80300010 (also for a missing message)", world.MUST, srcResp, "documented"),
 	rule(RuleMessageSize, "A message body over 4096 bytes, tokens excluded, gets 80300008", world.MUST, srcRules, "documented"),
-	rule(RuleMessageParams, "Field values are checked (click action, ttl, importance, category, badge, style, urls; title and body in notification or android.notification only when message.notification is present; multi_lang_key values of at most 3 languages) else 80100001", world.MUST, srcReq, "documented"),
+	rule(RuleMessageParams, "Field values are checked (click action, ttl, importance, category, badge, style, urls; title and body in notification or android.notification only when message.notification is present; multi_lang_key values of at most 3 languages; light_settings with every field and all four color components) else 80100001", world.MUST, srcReq, "documented"),
 	rule(RuleCollapseKey, "collapse_key must be -1..100, else 80100013", world.MUST, srcReq, "documented"),
 	rule(RuleImportanceHigh, "HIGH importance needs the high-importance right, else 80300011", world.MUST, srcReq, "inferred"),
 	rule(RuleContentSensitive, "A title, body, other shown text or data holding a sensitive word (world content filter: PUT /_pushsim/content/huawei, App.Settings content.sensitive_words or sensitive_words) gets 80100016 `Anti-Spam: word is forbidden in [CONTENT]`", world.MUST, srcRules+"; vendor-facts/addendum-gaps-closed.md §5", "secondary"),

@@ -1,7 +1,9 @@
 // Package huawei emulates Huawei Push Kit's v1 server API for Android (HMS)
 // phones: the OAuth 2.0 client-credentials token endpoint
 // (oauth-login.cloud.huawei.com/oauth2/v3/token) and the send endpoint
-// (push-api.cloud.huawei.com/v1/{appId}/messages:send), with Huawei's result
+// (push-api.cloud.huawei.com/v1/{appId}/messages:send, and its multi-sender
+// form /v2/{projectId}/messages:send addressed by App.Key; the bearer may be
+// the access token or a service-account JWT, v1jwt.go), with Huawei's result
 // codes, its message classification (service & communication versus news &
 // marketing, with the daily caps) and what an EMUI phone does with each field.
 //

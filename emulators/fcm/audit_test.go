@@ -45,3 +45,15 @@ var _ = Describe("well-known types in android.notification", func() {
 		Expect(v.send(v.msg(`"android":{"notification":{"title":"t","event_time":"2026-11-25T18:00:00+08:00"}}`)).status).To(Equal(http.StatusOK))
 	})
 })
+
+// §3.1: a key given twice in the body takes its last value.
+var _ = Describe("duplicate JSON keys", func() {
+	var v *env
+	BeforeEach(func() { v = newEnv() })
+
+	It("take the last value, for the target and for a nested field", func() {
+		body := `{"message":{"token":"not-a-token","token":` + quote(v.phone.Token) +
+			`,"android":{"priority":"bogus","priority":"high"}}}`
+		Expect(v.send(body).status).To(Equal(http.StatusOK))
+	})
+})

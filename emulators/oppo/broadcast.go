@@ -248,11 +248,15 @@ func saveSuccess(id string) []byte {
 }
 
 // broadcastSuccess is {"code":0,"message":"","data":{"message_id":..,
-// "task_id":.., "<code>":[targets], ...}}: the refused targets under their
-// numeric code, codes ascending, targets in request order (vendor-facts
-// §2.4, OPPO-SDK setBroadcastResult).
+// "messageId":.., "task_id":.., "<code>":[targets], ...}}: the refused
+// targets under their numeric code, codes ascending, targets in request
+// order (vendor-facts §2.4, OPPO-SDK setBroadcastResult). The facts name
+// the id "data.message_id/messageId": both keys carry it, so a client
+// reading either finds it.
 func broadcastSuccess(id, taskID string, failed []outcome) []byte {
-	b := append(make([]byte, 0, 128), `{"code":0,"message":"","data":{"message_id":`...)
+	b := append(make([]byte, 0, 160), `{"code":0,"message":"","data":{"message_id":`...)
+	b = appendJSONString(b, id)
+	b = append(b, `,"messageId":`...)
 	b = appendJSONString(b, id)
 	b = append(b, `,"task_id":`...)
 	b = appendJSONString(b, taskID)

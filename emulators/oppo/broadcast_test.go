@@ -27,9 +27,10 @@ func saveForm(tok string, more ...string) url.Values {
 
 // broadcastData is broadcast's data: ids and the refused targets by code.
 type broadcastData struct {
-	MessageID string
-	TaskID    string
-	Failed    map[string][]string
+	MessageID      string
+	MessageIDCamel string // data.messageId, the same id
+	TaskID         string
+	Failed         map[string][]string
 }
 
 func decodeBroadcast(r reply) broadcastData {
@@ -41,6 +42,8 @@ func decodeBroadcast(r reply) broadcastData {
 		switch k {
 		case "message_id":
 			Expect(json.Unmarshal(v, &d.MessageID)).To(Succeed())
+		case "messageId":
+			Expect(json.Unmarshal(v, &d.MessageIDCamel)).To(Succeed())
 		case "task_id":
 			Expect(json.Unmarshal(v, &d.TaskID)).To(Succeed())
 		default:
@@ -152,6 +155,7 @@ var _ = Describe("OPPO broadcast", func() {
 			Expect(r.Code).To(Equal(0))
 			d := decodeBroadcast(r)
 			Expect(d.MessageID).To(Equal(id))
+			Expect(d.MessageIDCamel).To(Equal(id), "data.messageId, the key some clients read")
 			Expect(d.TaskID).To(MatchRegexp(`^[0-9a-f]{24}$`))
 			Expect(d.Failed).To(Equal(map[string][]string{"10000": {bad, unknown}}))
 			for _, n := range []string{"a", "b"} {

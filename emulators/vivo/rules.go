@@ -50,6 +50,7 @@ const (
 	ruleContentEmpty    = "vivo.content.empty"
 	ruleContentSimple   = "vivo.content.simple"
 	ruleQPS             = "vivo.request.qps"
+	ruleTestDaily       = "vivo.test.daily-cap"
 	ruleContentEncoding = "vivo.content.invalid-encoding"
 	ruleContentControls = "vivo.content.control-chars"
 )
@@ -74,7 +75,8 @@ var rules = []world.Rule{
 	{ID: ruleAlias, Statement: "An alias is at most 70 characters (App.Quotas alias_max; older docs 40) → 10301, and must be set for the app (App.Extra alias.<alias>).", Level: world.MUST, Source: facts + "§3.3; " + addendum + "§1.6", Confidence: "documented"},
 	{ID: ruleUninstalled, Statement: "A regId whose app was uninstalled is refused like an unknown one, with invalidUser status 2 (App.Settings uninstalled=accept: accepted and dropped on the phone).", Level: world.MUST, Source: facts + "§3.4; " + addendum + "§1.3", Confidence: "secondary"},
 	{ID: ruleTestDevice, Statement: "pushMode=1 (test) reaches only devices registered as test devices; any other → 10302 with invalidUser status 4.", Level: world.MUST, Source: facts + "§3.3, §3.5; " + addendum + "§1.3", Confidence: "secondary"},
-	{ID: ruleTestQuota, Statement: "Test messages (pushMode=1) skip daily quotas, per-device caps, duplicate-content removal and (App.Settings test_window=true to keep it) the 07:00–23:00 window.", Level: world.MUST, Source: facts + "§3.5; " + addendum + "§1.2", Confidence: "secondary"},
+	{ID: ruleTestDaily, Statement: "Test messages (pushMode=1) have their own daily caps per app: 100 operation and 10,000 system messages (App.Quotas test_operation_daily, test_system_daily; -1 unlimited), counted per phone reached; over a cap → 10070 (operation) / 10073 (system), codes inferred. Resets at Shanghai midnight.", Level: world.MUST, Source: addendum + "§1.2 (TPNS 35829)", Confidence: "secondary"},
+	{ID: ruleTestQuota, Statement: "Test messages (pushMode=1) skip the formal daily totals (but see vivo.test.daily-cap), per-device caps, duplicate-content removal and (App.Settings test_window=true to keep it) the 07:00–23:00 window.", Level: world.MUST, Source: facts + "§3.5; " + addendum + "§1.2", Confidence: "secondary"},
 	{ID: ruleNotifyType, Statement: "notifyType is 1 none, 2 sound, 3 vibrate or 4 both; anything else → 10054.", Level: world.MUST, Source: facts + "§3.3", Confidence: "documented"},
 	{ID: ruleTitle, Statement: "title is required (10055) and at most 40 characters (10056); App.Settings length_rule=older counts a CJK character as 2 and an emoji as 1, the newer rule (default) counts every character 1.", Level: world.MUST, Source: facts + "§3.3; " + addendum + "§1.6", Confidence: "documented"},
 	{ID: ruleContent, Statement: "content is required (10057) and at most 100 characters (10058), counted as for the title.", Level: world.MUST, Source: facts + "§3.3; " + addendum + "§1.6", Confidence: "documented"},

@@ -34,6 +34,8 @@
 //	                      2×, 3× with App.News, of max(enabled devices, 10000))
 //	system_daily          formal system messages per app per day (0 = automatic:
 //	                      3× the same base; -1 unlimited, vivo grants that on request)
+//	test_operation_daily  test operation messages per app per day (100; -1 unlimited) → 10070
+//	test_system_daily     test system messages per app per day (10000; -1 unlimited) → 10073
 //	list_payloads_daily   saveListPayload calls per app per day (-1 = unlimited, the
 //	                      default: the real number behind 10252 is not documented)
 //	all_daily             /message/all calls per app per day (1; -1 = unlimited) → 10254

@@ -11,7 +11,8 @@
 // (withdraw what a pushToApp or pushToTag task has not delivered yet); and
 // the tag subscription APIs of api-push.meizu.com (subscribe.go):
 // .../server/message/subscribeTags, unSubscribeTags, getSubTags and
-// unSubAllTags, over the world's topics. Meizu's validation of messageJson,
+// unSubAllTags, over the world's topics; and .../push/uploadImg (upload.go:
+// an external picture URL answered with a Meizu-hosted one). Meizu's validation of messageJson,
 // its result codes and texts, the `value` map of per-target codes, the message classes'
 // caps (counted in the world's shared counters, reset at Shanghai midnight)
 // and what the phone does with the message (world.Deliver). The facts are
@@ -92,6 +93,7 @@ type route struct {
 	op          taskOp
 	sub         subOp // a tag subscription API (subscribe.go)
 	get         bool  // GET is served as well as POST
+	upload      bool  // uploadImg (upload.go)
 }
 
 // New returns the Meizu emulator over w.
@@ -104,6 +106,7 @@ func New(w *world.World) world.Vendor {
 	}}
 	e.addTaskRoutes()         // task.go
 	e.addSubscriptionRoutes() // subscribe.go
+	e.paths[PathUploadImg] = route{upload: true}
 	e.h = http.HandlerFunc(e.serve)
 	return e
 }
@@ -128,6 +131,8 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) {
 		e.answerPlain(w, r, http.StatusNotFound, "no Meizu push API at "+truncate(r.URL.Path, 200))
 	case r.Method != http.MethodPost && !(rt.get && r.Method == http.MethodGet):
 		e.answerPlain(w, r, http.StatusMethodNotAllowed, "Meizu push APIs take POST, not "+truncate(r.Method, 20))
+	case rt.upload:
+		e.uploadImg(w, r, rt)
 	case rt.sub != subNone:
 		e.subscription(w, r, rt)
 	case rt.op != opNone:

@@ -20,6 +20,7 @@ const (
 	ruleContent      = "meizu.notice.content"
 	ruleStyleFields  = "meizu.notice.style-fields"
 	ruleVip          = "meizu.vip.info"
+	ruleUploadImg    = "meizu.upload.img"
 	ruleClick        = "meizu.click.type"
 	ruleParameters   = "meizu.click.parameters"
 	ruleTTL          = "meizu.ttl.offline"
@@ -61,7 +62,7 @@ const (
 )
 
 var rules = []world.Rule{
-	{ID: rulePath, Statement: "Pushes are POSTs to /garcia/api/server/push/{varnished,unvarnished}/pushBy{PushId,Alias}, the task APIs to .../push/task/{varnished,unvarnished}/pushBy{PushId,Alias} and .../push/pushTask/{getTaskId,pushToApp,pushToTag,cancel}, the tag subscriptions to .../server/message/{subscribeTags,unSubscribeTags,getSubTags,unSubAllTags} (getSubTags also by GET); an unknown path is answered HTTP 404 and another method HTTP 405, both with code 500 in Meizu's envelope.", Level: world.INFO, Source: facts + "§2.1", Confidence: "inferred"},
+	{ID: rulePath, Statement: "Pushes are POSTs to /garcia/api/server/push/{varnished,unvarnished}/pushBy{PushId,Alias}, the task APIs to .../push/task/{varnished,unvarnished}/pushBy{PushId,Alias} and .../push/pushTask/{getTaskId,pushToApp,pushToTag,cancel}, the picture upload to .../push/uploadImg, the tag subscriptions to .../server/message/{subscribeTags,unSubscribeTags,getSubTags,unSubAllTags} (getSubTags also by GET); an unknown path is answered HTTP 404 and another method HTTP 405, both with code 500 in Meizu's envelope.", Level: world.INFO, Source: facts + "§2.1", Confidence: "inferred"},
 	{ID: ruleForm, Statement: "The body is an application/x-www-form-urlencoded UTF-8 form; a broken %-escape or a value that is not UTF-8 is answered 1005 参数错误，请参考API文档.", Level: world.MUST, Source: facts + "§2.3", Confidence: "inferred"},
 	{ID: ruleSize, Statement: "A body over 512 KiB (100 pushIds and a full messageJson need about 10 KiB) is answered 1005.", Level: world.SHOULD, Source: facts + "§2.3, §2.5", Confidence: "inferred"},
 	{ID: ruleRequired, Statement: "appId, pushIds (or alias), messageJson and sign are required; a missing or empty one is answered 110004 参数不能为空.", Level: world.MUST, Source: facts + "§2.3; " + addendum + "§4.1", Confidence: "documented"},
@@ -77,6 +78,7 @@ var rules = []world.Rule{
 	{ID: ruleContent, Statement: "noticeBarInfo.content is required (110004) and 1–100 characters (1005 above; App.Quotas content_max).", Level: world.MUST, Source: facts + "§2.3, §2.5", Confidence: "documented"},
 	{ID: ruleStyleFields, Statement: "A style names what it shows: noticeBarType 1 (picture) needs noticeBarInfo.noticeBarImgUrl, noticeExpandType 1 (text) noticeExpandInfo.noticeExpandContent, noticeExpandType 2 (big picture) noticeExpandInfo.noticeExpandImgUrl; missing → 110004 参数不能为空 (the code is inferred, as for clickType's fields).", Level: world.MUST, Source: facts + "§2.3", Confidence: "documented"},
 	{ID: ruleVip, Statement: "vipInfo.timeTop (pinned for a time) is 1800–7200 seconds and excludes vipInfo.pullDownTop (pinned at once); vipInfo.titleColor is #206CFF or #E42D22; zero or empty values count as not sent (the Java SDK always sends vipInfo); else 1005 (the code is inferred).", Level: world.SHOULD, Source: facts + "§2.3", Confidence: "documented"},
+	{ID: ruleUploadImg, Statement: "POST .../push/uploadImg (appId, imgType, imgUrl, sign) answers value {imgType, imgUrl} with a Meizu-hosted URL for the picture (the emulator fetches nothing; the hosted host is inferred); a missing imgType or imgUrl → 110004, imgType not a number or imgUrl not an http(s) URL of at most 1000 bytes → 1005.", Level: world.SHOULD, Source: facts + "§2.1, §2.4", Confidence: "inferred"},
 	{ID: ruleClick, Statement: "clickTypeInfo.clickType 0 opens the app, 1 the activity named in `activity`, 2 the URI in `url` (≤ 1000 bytes), 3 hands `customAttribute` (≤ 1000 bytes) to the app; the field a type needs missing → 110004, another type or longer value → 1005.", Level: world.MUST, Source: facts + "§2.3, §2.6", Confidence: "documented"},
 	{ID: ruleParameters, Statement: "clickTypeInfo.parameters is a JSON object handed to the opened page as intent string extras (string values byte for byte, others as their JSON text); anything else is answered 1005.", Level: world.MUST, Source: facts + "§2.3, §2.6", Confidence: "documented"},
 	{ID: ruleTTL, Statement: "pushTimeInfo.offLine 1 (default) keeps the message for an offline phone validTime hours (1–72, default 24, else 1005); offLine 0 reaches only a phone online now.", Level: world.MUST, Source: facts + "§2.3, §2.5", Confidence: "documented"},

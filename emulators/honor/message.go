@@ -1,6 +1,7 @@
 package honor
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,7 +44,7 @@ type androidNotification struct {
 	BigBody     string       `json:"bigBody"`
 	Importance  string       `json:"importance"`
 	When        string       `json:"when"`
-	Buttons     []button     `json:"buttons"`
+	Buttons     buttons      `json:"buttons"`
 	Badge       *badge       `json:"badge"`
 	// BadgeNotification is the name one third-party client uses for badge
 	// (§2.3, disagreement): both are read, badge wins.
@@ -72,6 +73,25 @@ type badge struct {
 	AddNum     *int   `json:"addNum"`
 	SetNum     *int   `json:"setNum"`
 	BadgeClass string `json:"badgeClass"`
+}
+
+// buttons is android.notification.buttons: an array of up to 3 (Honor's
+// field doc, HIPUSH), or one button object as ZANDALA sends it (§2.3:
+// "wrongly types it as one object"); both are accepted, as the brief's
+// rule is to take every form a real client sends.
+type buttons []button
+
+func (bs *buttons) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	if len(b) > 0 && b[0] == '{' {
+		var one button
+		if err := json.Unmarshal(b, &one); err != nil {
+			return err
+		}
+		*bs = buttons{one}
+		return nil
+	}
+	return json.Unmarshal(b, (*[]button)(bs))
 }
 
 type button struct {
@@ -215,8 +235,10 @@ func (m *sendRequest) check(maxTTL time.Duration, clickRequired bool) *problem {
 		}
 	}
 	if b := n.badge(); b != nil {
-		if b.AddNum != nil && (*b.AddNum < 1 || *b.AddNum > 99) {
-			return &problem{codeParam, RuleBadge, fmt.Sprintf("badge addNum %d must be 1..99", *b.AddNum)}
+		// addNum 0 adds nothing: the facts give no range for addNum, and
+		// one client (ZANDALA) always sends it, 0 when unset (§2.3).
+		if b.AddNum != nil && (*b.AddNum < 0 || *b.AddNum > 99) {
+			return &problem{codeParam, RuleBadge, fmt.Sprintf("badge addNum %d must be 0..99", *b.AddNum)}
 		}
 		if b.SetNum != nil && (*b.SetNum < 0 || *b.SetNum > 99) {
 			return &problem{codeParam, RuleBadge, fmt.Sprintf("badge setNum %d must be 0..99", *b.SetNum)}

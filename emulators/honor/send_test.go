@@ -148,8 +148,20 @@ var _ = Describe("sendMessage", func() {
 			Entry("clickAction type 2 over http", nil, obj{"clickAction": obj{"type": 2, "url": "http://x"}}, honor.RuleClickAction),
 			Entry("clickAction type 4", nil, obj{"clickAction": obj{"type": 4}}, honor.RuleClickAction),
 			Entry("badge setNum 100", nil, obj{"badge": obj{"setNum": 100, "badgeClass": "c"}}, honor.RuleBadge),
-			Entry("badge addNum 0", nil, obj{"badge": obj{"addNum": 0, "badgeClass": "c"}}, honor.RuleBadge),
+			Entry("badge addNum 100", nil, obj{"badge": obj{"addNum": 100, "badgeClass": "c"}}, honor.RuleBadge),
+			Entry("badge addNum -1", nil, obj{"badge": obj{"addNum": -1, "badgeClass": "c"}}, honor.RuleBadge),
+			Entry("a button object without a name", nil, obj{"buttons": obj{"actionType": 0}}, honor.RuleMessageParams),
 		)
+
+		It("accepts the forms ZANDALA sends: badge with addNum 0 and buttons as one object", func() {
+			body := notify(toks(alice), nil, obj{
+				"badge":   obj{"addNum": 0, "setNum": 5, "badgeClass": "com.example.chat.MainActivity"},
+				"buttons": obj{"name": "查看", "actionType": 0, "intentType": 0, "intent": "", "data": ""},
+			})
+			r := f.send(body)
+			Expect(r.Code).To(Equal(200), r.Raw)
+			Expect(f.shade(alice).Device.Badge).To(Equal(5))
+		})
 
 		It("accepts a notification without clickAction when click_action_required is false", func() {
 			f.update("chat", func(a *world.App) { a.Settings = map[string]string{"click_action_required": "false"} })

@@ -230,8 +230,8 @@ func (m *sendRequest) check(maxTTL time.Duration, clickRequired bool) *problem {
 			return paramProblem("button %q: actionType 1 needs an intent", b.Name)
 		case b.ActionType == 2 && !strings.HasPrefix(b.Intent, "https://"):
 			return paramProblem("button %q: actionType 2 needs an https url in intent", b.Name)
-		case len(b.Data) > 1024:
-			return paramProblem("button %q: data is longer than 1024", b.Name)
+		case utf8.RuneCountInString(b.Data) > 1024: // characters, not bytes ("最大长度1024")
+			return paramProblem("button %q: data is longer than 1024 characters", b.Name)
 		}
 	}
 	if b := n.badge(); b != nil {

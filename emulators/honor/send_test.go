@@ -151,6 +151,7 @@ var _ = Describe("sendMessage", func() {
 			Entry("badge addNum 100", nil, obj{"badge": obj{"addNum": 100, "badgeClass": "c"}}, honor.RuleBadge),
 			Entry("badge addNum -1", nil, obj{"badge": obj{"addNum": -1, "badgeClass": "c"}}, honor.RuleBadge),
 			Entry("a button object without a name", nil, obj{"buttons": obj{"actionType": 0}}, honor.RuleMessageParams),
+			Entry("button data of 1025 characters", nil, obj{"buttons": []obj{{"name": "a", "data": strings.Repeat("d", 1025)}}}, honor.RuleMessageParams),
 		)
 
 		It("accepts the forms ZANDALA sends: badge with addNum 0 and buttons as one object", func() {
@@ -161,6 +162,11 @@ var _ = Describe("sendMessage", func() {
 			r := f.send(body)
 			Expect(r.Code).To(Equal(200), r.Raw)
 			Expect(f.shade(alice).Device.Badge).To(Equal(5))
+		})
+
+		It("counts button data in characters: 400 CJK characters (1200 bytes) fit", func() {
+			r := f.send(notify(toks(alice), nil, obj{"buttons": []obj{{"name": "回复", "data": strings.Repeat("好", 400)}}}))
+			Expect(r.Code).To(Equal(200), r.Raw)
 		})
 
 		It("accepts a notification without clickAction when click_action_required is false", func() {

@@ -157,7 +157,11 @@ func prependFormField(req *http.Request, k, v string) error {
 		rest = b
 	}
 	body := url.QueryEscape(k) + "=" + url.QueryEscape(v)
-	if len(rest) > 0 {
+	if boundary, ok := multipartBoundary(rest); ok {
+		// A raw multipart body (OPPO's picture upload): the field becomes
+		// its first part; the step's headers give the Content-Type.
+		body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + k + "\"\r\n\r\n" + v + "\r\n" + string(rest)
+	} else if len(rest) > 0 {
 		body += "&" + string(rest)
 	}
 	req.Body = io.NopCloser(strings.NewReader(body))
@@ -167,6 +171,16 @@ func prependFormField(req *http.Request, k, v string) error {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=UTF-8")
 	}
 	return nil
+}
+
+// multipartBoundary reports the boundary of a body that opens with a
+// multipart boundary line ("--<boundary>\r\n").
+func multipartBoundary(b []byte) (string, bool) {
+	line, _, ok := strings.Cut(string(b[:min(len(b), 200)]), "\r\n")
+	if !ok || len(line) < 3 || !strings.HasPrefix(line, "--") || strings.ContainsAny(line, " =&") {
+		return "", false
+	}
+	return line[2:], true
 }
 
 // meizuSign signs a Meizu form the vendor's way (no token: every request

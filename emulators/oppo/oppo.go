@@ -100,6 +100,10 @@ func New(w *world.World) world.Vendor {
 	r.HandleFunc(PathUnicastBatch, e.serveBatch)
 	r.HandleFunc(PathSaveMessage, e.serveSave)    // broadcast.go
 	r.HandleFunc(PathBroadcast, e.serveBroadcast) // broadcast.go
+
+	// picture.go
+	r.HandleFunc(PathUploadSmallPicture, e.serveSmallPicture)
+	r.HandleFunc(PathUploadBigPicture, e.serveBigPicture)
 	r.NotFoundHandler = http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) {
 		writeJSON(rw, http.StatusNotFound, errorBody(codeInvalidMethod, ""))
 	})
@@ -111,9 +115,10 @@ func New(w *world.World) world.Vendor {
 func (e *Emulator) Name() string { return "oppo" }
 
 // Hosts are both China hosts: the documented api.push.oppomobile.com and the
-// newer api-push-cn.heytapmobi.com (addendum §3.1: both are live).
+// newer api-push-cn.heytapmobi.com (addendum §3.1: both are live), and the
+// picture upload host api-media.push.heytapmobi.com (§2.1, picture.go).
 func (e *Emulator) Hosts() []string {
-	return []string{"api.push.oppomobile.com", "api-push-cn.heytapmobi.com"}
+	return []string{"api.push.oppomobile.com", "api-push-cn.heytapmobi.com", "api-media.push.heytapmobi.com"}
 }
 
 // Handler serves OPPO's real paths.

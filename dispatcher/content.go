@@ -30,8 +30,12 @@ import (
 // A vivo certificate with settings length_rule "older" counts under
 // CountCJK2 (Limits.Count), as its vivo console does.
 //
+// For vivo, ASCII brackets become full-width ones (Limits.WideBrackets):
+// its "too simple" check refuses any text holding [] or {}.
+//
 // What the dispatcher cannot know (a vendor's sensitive-word list, vivo's
-// "too simple" judgement of plain words) it leaves to the vendor.
+// "too simple" judgement of plain words, digits or "测试") it leaves to the
+// vendor.
 
 // PlaceholderEmpty is the Config.Placeholders key of the text pushed
 // instead of a title or body that has nothing a phone can show.
@@ -60,19 +64,32 @@ func (d *Dispatcher) emptyText() string {
 // once normalised and cut for the vendor, else the empty placeholder.
 func (d *Dispatcher) shapeTitle(lim Limits, candidates ...string) string {
 	for _, c := range candidates {
-		if s := Normalize(c, lim.Title, lim.Count); Showable(s) {
+		if s := Normalize(lim.widen(c), lim.Title, lim.Count); Showable(s) {
 			return s
 		}
 	}
-	return Normalize(d.emptyText(), lim.Title, lim.Count)
+	return Normalize(lim.widen(d.emptyText()), lim.Title, lim.Count)
 }
 
 // shapeBody normalises and cuts a body, or gives the empty placeholder.
 func (d *Dispatcher) shapeBody(lim Limits, body string) string {
-	if s := Normalize(body, lim.Body, lim.Count); Showable(s) {
+	if s := Normalize(lim.widen(body), lim.Body, lim.Count); Showable(s) {
 		return s
 	}
-	return Normalize(d.emptyText(), lim.Body, lim.Count)
+	return Normalize(lim.widen(d.emptyText()), lim.Body, lim.Count)
+}
+
+// wideBrackets maps ASCII brackets to their full-width forms, which read
+// the same on a phone (Limits.WideBrackets).
+var wideBrackets = strings.NewReplacer("[", "【", "]", "】", "{", "｛", "}", "｝")
+
+// widen applies Limits.WideBrackets before the text is cut (a full-width
+// bracket counts 2 under CountCJK2); text without brackets is not copied.
+func (lim Limits) widen(s string) string {
+	if !lim.WideBrackets || !strings.ContainsAny(s, "[]{}") {
+		return s
+	}
+	return wideBrackets.Replace(s)
 }
 
 // Normalize drops bytes that are not UTF-8 and control characters other

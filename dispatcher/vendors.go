@@ -17,6 +17,11 @@ type Limits struct {
 	// character 1, the default) or CountCJK2 (vivo's older rule, for an
 	// app whose vivo console still counts a CJK character 2).
 	Count string
+	// WideBrackets: the vendor refuses a title or body holding ASCII
+	// brackets, so [] and {} are sent as their full-width forms 【】 and ｛｝
+	// (vivo's "too simple" check, 10104, addendum §1.6: the guide's
+	// placeholders "[图片]", "[语音]" would otherwise be refused).
+	WideBrackets bool
 }
 
 // vendorTable is the one place that lists every vendor's limits.
@@ -32,7 +37,8 @@ type Limits struct {
 //     unicast_batch; 5000 QPS (lowest tier); badge_message_count.
 //   - vivo: title ≤ 40 and content ≤ 100 characters, no CJK weighting (newer
 //     rule, addendum §1.6; Count CountCJK2 and 40/100 for an app on the older
-//     rule, 20 CJK characters); list push up to 1000; 3000 QPS (lowest tier).
+//     rule, 20 CJK characters); list push up to 1000; 3000 QPS (lowest tier);
+//     ASCII brackets are refused (WideBrackets).
 //   - meizu: title 1–32, content 1–100; 100 pushIds; 200 QPS.
 //   - fcm: no per-field limit, only 4096 bytes per message; titles are cut
 //     at 100 and bodies at 1000 runes so that a CJK text stays under it
@@ -48,7 +54,7 @@ var vendorTable = map[string]Limits{
 	"xiaomi": {Title: 49, Body: 127, Batch: 1000, QPS: 500, Sound: true},
 	"huawei": {Title: 40, Body: 1024, Batch: 1000, QPS: 6000, Sound: true, Badge: true},
 	"oppo":   {Title: 50, Body: 50, Batch: 1000, QPS: 5000, Badge: true},
-	"vivo":   {Title: 40, Body: 100, Batch: 1000, QPS: 3000},
+	"vivo":   {Title: 40, Body: 100, Batch: 1000, QPS: 3000, WideBrackets: true},
 	"meizu":  {Title: 32, Body: 100, Batch: 100, QPS: 200},
 	"fcm":    {Title: 100, Body: 1000, Batch: 1, QPS: 10000, Sound: true, Badge: true},
 	"honor":  {Title: 40, Body: 1024, Batch: 1000, QPS: 6000, Sound: true, Badge: true},

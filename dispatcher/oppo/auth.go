@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -107,35 +108,56 @@ func appendQueryEscape(b []byte, s string) []byte {
 
 // authToken returns a usable auth_token. stale, when set, is a token OPPO
 // just refused: it is replaced unless another caller already did so.
+// Concurrent callers share one sign-in (push.TokenCache), and a failed one
+// is reported to each of them as the same Result.
 func (c *Client) authToken(ctx context.Context, stale string) (string, *push.Result) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := c.now()
-	if c.token != "" && c.token != stale && now.Before(c.expires.Add(-RefreshAhead)) {
-		return c.token, nil
+	tok, err := c.tokens.Get(ctx, c.now(), stale, c.signIn)
+	if err != nil {
+		return "", authResult(err)
 	}
-	c.token = ""
+	return tok, nil
+}
+
+// signIn does POST /server/v1/auth (vendor-facts §2.2) and says when the
+// token is to be replaced: RefreshAhead before its TokenLifetime ends.
+func (c *Client) signIn(ctx context.Context) (string, time.Time, error) {
+	now := c.now()
 	ts := strconv.FormatInt(now.UnixMilli(), 10)
 	form := url.Values{"app_key": {c.cert.AppKey}, "timestamp": {ts}, "sign": {Sign(c.cert.AppKey, ts, c.cert.MasterSecret)}}
 	a, fail := c.post(ctx, c.authBase+AuthPath, []byte(form.Encode()))
 	if fail != nil {
 		fail.Reason = "auth: " + fail.Reason
-		return "", fail
+		return "", time.Time{}, authError{*fail}
 	}
 	if a.Code != 0 {
-		r := classify(a.Code, "auth: "+a.text())
-		return "", &r
+		return "", time.Time{}, authError{classify(a.Code, "auth: "+a.text())}
 	}
 	var data struct {
 		AuthToken string `json:"auth_token"`
 	}
 	if err := json.Unmarshal(a.Data, &data); err != nil || data.AuthToken == "" {
-		return "", &push.Result{Kind: push.Retryable, Code: "malformed-answer", Reason: "auth: no data.auth_token in the answer"}
+		return "", time.Time{}, authError{push.Result{Kind: push.Retryable, Code: "malformed-answer", Reason: "auth: no data.auth_token in the answer"}}
 	}
 	// The lifetime counts from our own clock: OPPO's create_time may come
 	// from a clock that is not ours.
-	c.token, c.expires = data.AuthToken, now.Add(TokenLifetime)
-	return c.token, nil
+	return data.AuthToken, now.Add(TokenLifetime - RefreshAhead), nil
+}
+
+// authError carries a failed sign-in's Result through push.TokenCache to
+// every caller that waited on it.
+type authError struct{ r push.Result }
+
+func (e authError) Error() string { return e.r.Reason }
+
+// authResult is a caller's own copy of why there is no token (callers set
+// its Token). A caller whose context ended while it waited gets that.
+func authResult(err error) *push.Result {
+	var ae authError
+	if errors.As(err, &ae) {
+		r := ae.r
+		return &r
+	}
+	return &push.Result{Kind: push.Retryable, Code: "transport", Reason: "auth: " + err.Error()}
 }
 
 // post sends one encoded form and reads OPPO's envelope.

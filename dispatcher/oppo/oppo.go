@@ -18,7 +18,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/pushsim/pushsim/dispatcher/push"
@@ -55,9 +54,7 @@ type Client struct {
 	now      func() time.Time
 	timeout  time.Duration
 
-	mu      sync.Mutex // guards the token; held across a sign-in so only one runs
-	token   string
-	expires time.Time
+	tokens push.TokenCache // the auth_token; concurrent senders share one sign-in
 }
 
 // New builds a client for an OPPO certificate, which must carry AppKey and

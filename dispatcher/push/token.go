@@ -47,6 +47,9 @@ func (tc *TokenCache) Get(ctx context.Context, now time.Time, stale string, fetc
 			return "", ctx.Err()
 		}
 	}
+	if tc.token == stale {
+		tc.token = "" // refused: not handed out again, even if this fetch fails
+	}
 	f := &tokenFetch{done: make(chan struct{})}
 	tc.inflight = f
 	tc.mu.Unlock()

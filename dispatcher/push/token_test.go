@@ -77,3 +77,24 @@ func TestTokenCacheKeepsNoFailedTokenAndLetsWaitersGiveUp(t *testing.T) {
 	}
 	close(release)
 }
+
+func TestTokenCacheDropsARefusedTokenEvenWhenItsReplacementFails(t *testing.T) {
+	var tc push.TokenCache
+	now := time.Now()
+	var fetches atomic.Int32
+	fetch := func(context.Context) (string, time.Time, error) {
+		if fetches.Add(1) == 2 {
+			return "", time.Time{}, errors.New("auth down")
+		}
+		return "tok", now.Add(time.Hour), nil
+	}
+	if tok, _ := tc.Get(context.Background(), now, "", fetch); tok != "tok" {
+		t.Fatalf("first token %q, want tok", tok)
+	}
+	if _, err := tc.Get(context.Background(), now, "tok", fetch); err == nil {
+		t.Fatal("the failed replacement of a refused token reported no error")
+	}
+	if tok, _ := tc.Get(context.Background(), now, "", fetch); fetches.Load() != 3 || tok != "tok" {
+		t.Fatalf("after a failed replacement: %q after %d fetches, want a third fetch, not the refused token", tok, fetches.Load())
+	}
+}

@@ -39,6 +39,7 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -46,7 +47,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
@@ -113,9 +113,7 @@ type Client struct {
 
 	seq atomic.Uint64 // for requestIds of pushes without an ID
 
-	mu     sync.Mutex // held while a token is fetched: one auth call at a time
-	token  string
-	issued time.Time
+	tokens push.TokenCache // the authToken; concurrent senders share one fetch
 }
 
 // New builds a client for a vivo certificate: AppID, AppKey and AppSecret
@@ -343,21 +341,34 @@ func (c *Client) call(ctx context.Context, path string, body map[string]any) (*a
 
 // authToken returns a cached token, or fetches one when there is none, it
 // is older than the refresh interval, or it is stale (the token a push
-// just saw refused).
+// just saw refused). Concurrent callers share one fetch (push.TokenCache),
+// and a failed one is reported to each of them as the same Result.
 func (c *Client) authToken(ctx context.Context, stale string) (string, *push.Result) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := c.now()
-	if c.token != "" && (stale == "" || c.token != stale) && now.Sub(c.issued) < c.refresh && now.Before(c.issued.Add(tokenLife)) {
-		return c.token, nil
+	tok, err := c.tokens.Get(ctx, c.now(), stale, c.signIn)
+	if err != nil {
+		var ae authError
+		if errors.As(err, &ae) {
+			r := ae.r // each caller its own copy
+			return "", &r
+		}
+		// This caller's context ended while it waited for the fetch.
+		return "", &push.Result{Kind: push.Retryable, Code: "transport", Reason: "auth: " + err.Error()}
 	}
+	return tok, nil
+}
+
+// signIn does POST /message/auth (facts §3.2). The token lives 24 h; it is
+// replaced after the refresh interval (vivo advises every 1–2 h), which
+// New keeps below the lifetime.
+func (c *Client) signIn(ctx context.Context) (string, time.Time, error) {
+	now := c.now()
 	ts := strconv.FormatInt(now.UnixMilli(), 10)
 	body := map[string]any{"appId": c.appID, "appKey": c.cert.AppKey, "timestamp": json.Number(ts),
 		"sign": Sign(c.cert.AppID, c.cert.AppKey, ts, c.cert.AppSecret)}
 	a, fail := c.post(ctx, c.authBase+PathAuth, "", body)
 	if fail != nil {
 		fail.Reason = "auth: " + fail.Reason
-		return "", fail
+		return "", time.Time{}, authError{*fail}
 	}
 	if a.Result != codeOK || a.AuthToken == "" {
 		r := push.Result{Kind: push.Rejected, Code: strconv.Itoa(a.Result), Reason: "auth: " + a.text()}
@@ -367,11 +378,16 @@ func (c *Client) authToken(ctx context.Context, stale string) (string, *push.Res
 		if a.Result == codeOK {
 			r.Kind, r.Reason = push.Retryable, "auth: answered no authToken"
 		}
-		return "", &r
+		return "", time.Time{}, authError{r}
 	}
-	c.token, c.issued = a.AuthToken, now
-	return c.token, nil
+	return a.AuthToken, now.Add(min(c.refresh, tokenLife)), nil
 }
+
+// authError carries a failed sign-in's Result through push.TokenCache to
+// every caller that waited on it.
+type authError struct{ r push.Result }
+
+func (e authError) Error() string { return e.r.Reason }
 
 // post sends one JSON request and reads vivo's answer.
 func (c *Client) post(ctx context.Context, u, token string, body map[string]any) (*answer, *push.Result) {

@@ -61,8 +61,8 @@ func (o *OAuth) Bearer(ctx context.Context, stale string) (string, error) {
 }
 
 // Failure maps a failed token request onto the batch's result: refused
-// credentials are permanent; transport errors, 429 (flow control) and 5xx
-// pass.
+// credentials and answers of the wrong shape are permanent; transport
+// errors, answers that are not JSON, 429 (flow control) and 5xx pass.
 func (o *OAuth) Failure(err error) push.Result {
 	var te *tokenError
 	if !errors.As(err, &te) {
@@ -125,6 +125,12 @@ func (o *OAuth) fetch(ctx context.Context) (string, time.Duration, error) {
 	b, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer))
 	if err != nil {
 		return "", 0, failed("reading answer: " + err.Error())
+	}
+	if !json.Valid(b) {
+		// Not JSON at all (an answer cut off or garbled on the way, a proxy's
+		// error page): the request may well succeed again, unlike an answer
+		// that is JSON of the wrong shape, which the vendor meant.
+		return "", 0, failed(fmt.Sprintf("HTTP %d, an answer that is not JSON: %s", resp.StatusCode, push.Snippet(b)))
 	}
 	var a tokenAnswer
 	jsonErr := json.Unmarshal(b, &a)

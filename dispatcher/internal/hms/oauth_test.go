@@ -83,6 +83,9 @@ func TestOAuthReadsTheAnswerAsEachVendorDoes(t *testing.T) {
 		{"flow control passes", 503, `{"error":1101,"sub_error":503}`,
 			push.Result{Kind: push.Retryable, Code: "oauth 503", RetryAfter: 7 * time.Second},
 			push.Result{Kind: push.Retryable, Code: "auth 1101", RetryAfter: 7 * time.Second}},
+		{"an answer that is not JSON (cut off or garbled) passes", 200, "{\"access_token\":\"A\x00<html>",
+			push.Result{Kind: push.Retryable, Code: "oauth transport", Reason: "huawei oauth: HTTP 200, an answer that is not JSON"},
+			push.Result{Kind: push.Retryable, Code: "auth transport", Reason: "honor auth: HTTP 200, an answer that is not JSON"}},
 		{"a 200 without a token", 200, `{"token_type":"Bearer"}`,
 			push.Result{Kind: push.Rejected, Code: "oauth HTTP 200"}, push.Result{Kind: push.Rejected, Code: "auth HTTP 200"}},
 	} {

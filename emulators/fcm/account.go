@@ -6,11 +6,11 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"net/url"
 	"strings"
 	"sync"
 
+	"github.com/pushsim/pushsim/emulators/internal/keyfile"
 	"github.com/pushsim/pushsim/emulators/world"
 )
 
@@ -192,50 +192,23 @@ type account struct {
 	pub       *rsa.PublicKey
 }
 
-// accountCache parses each distinct key file once.
-type accountCache struct {
-	mu sync.Mutex
-	m  map[string]*account // raw JSON → parsed; nil value = unusable key file
-}
-
-const accountCacheCap = 1024
-
-func (c *accountCache) get(raw string) *account {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if a, ok := c.m[raw]; ok {
-		return a
-	}
-	a, _ := parseAccount(raw)
-	if c.m == nil || len(c.m) >= accountCacheCap {
-		c.m = map[string]*account{}
-	}
-	c.m[raw] = a
-	return a
-}
-
 func parseAccount(raw string) (*account, error) {
 	var sa serviceAccount
 	if err := json.Unmarshal([]byte(raw), &sa); err != nil {
 		return nil, err
 	}
-	block, _ := pem.Decode([]byte(sa.PrivateKey))
-	if block == nil {
-		return nil, errors.New("private_key is not PEM")
-	}
-	var pub *rsa.PublicKey
-	if k, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
-		rk, ok := k.(*rsa.PrivateKey)
-		if !ok {
-			return nil, errors.New("private_key is not RSA")
-		}
-		pub = &rk.PublicKey
-	} else if rk, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
-		pub = &rk.PublicKey
-	} else {
-		return nil, errors.New("private_key is neither PKCS#8 nor PKCS#1")
+	pub, err := keyfile.RSAPublicKey(sa.PrivateKey)
+	if err != nil {
+		return nil, err
 	}
 	return &account{projectID: sa.ProjectID, email: sa.ClientEmail, keyID: sa.PrivateKeyID, tokenURI: sa.TokenURI, pub: pub}, nil
+}
+
+// parsedAccount is parseAccount for keyfile.Cache: nil for a file that is
+// unusable.
+func parsedAccount(raw string) *account {
+	a, _ := parseAccount(raw)
+	return a
 }
 
 // accountFor finds the FCM app whose service account is email.
@@ -246,7 +219,7 @@ func (e *Emulator) accountFor(email string) (*world.App, *account) {
 		if raw == "" || !strings.Contains(raw, email) {
 			return false
 		}
-		acc := e.accounts.get(raw)
+		acc := e.accounts.Get(raw, parsedAccount)
 		if acc != nil && acc.email == email {
 			found = acc
 			return true

@@ -37,6 +37,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/pushsim/pushsim/emulators/internal/keyfile"
 	"github.com/pushsim/pushsim/emulators/world"
 )
 
@@ -76,7 +77,7 @@ type Emulator struct {
 	buckets map[string]bucket // app/device → collapsible-message bucket
 	issued  int               // grants issued since the last sweep of expired ones
 
-	accounts accountCache
+	accounts keyfile.Cache[*account] // parsed key files
 }
 
 // New returns the FCM emulator over w.

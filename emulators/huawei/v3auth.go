@@ -4,12 +4,9 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
-	"crypto/x509"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/pem"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pushsim/pushsim/emulators/internal/keyfile"
 	"github.com/pushsim/pushsim/emulators/world"
 )
 
@@ -93,8 +91,8 @@ func decimal(h string, n int) string {
 // v3State is what the emulator keeps for v3: parsed key files and
 // verified JWTs.
 type v3State struct {
-	accounts accountCache
-	jwts     sync.Map // raw JWT -> jwt
+	accounts keyfile.Cache[*account] // parsed key files
+	jwts     sync.Map                // raw JWT -> jwt
 	nJWTs    atomic.Int64
 }
 
@@ -107,53 +105,23 @@ type account struct {
 	pub        *rsa.PublicKey
 }
 
-// accountCache parses each distinct key file once.
-type accountCache struct {
-	mu sync.Mutex
-	m  map[string]*account // raw JSON → parsed; nil = unusable key file
-}
-
-const accountCacheCap = 1024
-
-func (c *accountCache) get(raw string) *account {
-	if raw == "" {
-		return nil
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if a, ok := c.m[raw]; ok {
-		return a
-	}
-	a, _ := parseAccount(raw)
-	if c.m == nil || len(c.m) >= accountCacheCap {
-		c.m = map[string]*account{}
-	}
-	c.m[raw] = a
-	return a
-}
-
 func parseAccount(raw string) (*account, error) {
 	var sa serviceAccount
 	if err := json.Unmarshal([]byte(raw), &sa); err != nil {
 		return nil, err
 	}
-	block, _ := pem.Decode([]byte(sa.PrivateKey))
-	if block == nil {
-		return nil, errors.New("private_key is not PEM")
-	}
-	var pub *rsa.PublicKey
-	if k, err := x509.ParsePKCS8PrivateKey(block.Bytes); err == nil {
-		rk, ok := k.(*rsa.PrivateKey)
-		if !ok {
-			return nil, errors.New("private_key is not RSA")
-		}
-		pub = &rk.PublicKey
-	} else if rk, err := x509.ParsePKCS1PrivateKey(block.Bytes); err == nil {
-		pub = &rk.PublicKey
-	} else {
-		return nil, errors.New("private_key is neither PKCS#8 nor PKCS#1")
+	pub, err := keyfile.RSAPublicKey(sa.PrivateKey)
+	if err != nil {
+		return nil, err
 	}
 	return &account{projectID: sa.ProjectID, keyID: sa.KeyID, subAccount: sa.SubAccount, tokenURI: sa.TokenURI, pub: pub}, nil
+}
+
+// parsedAccount is parseAccount for keyfile.Cache: nil for a file that is
+// unusable.
+func parsedAccount(raw string) *account {
+	a, _ := parseAccount(raw)
+	return a
 }
 
 // accountOf is the parsed key file of an app (nil: none or unusable).
@@ -161,7 +129,11 @@ func (e *Emulator) accountOf(app *world.App) *account {
 	if app == nil {
 		return nil
 	}
-	return e.v3.accounts.get(app.Extra[ExtraServiceAccount])
+	raw := app.Extra[ExtraServiceAccount]
+	if raw == "" {
+		return nil
+	}
+	return e.v3.accounts.Get(raw, parsedAccount)
 }
 
 // appByProject finds the app whose key file is for projectID.

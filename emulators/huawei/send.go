@@ -141,17 +141,21 @@ func (e *Emulator) serveSend(w http.ResponseWriter, r *http.Request, appID strin
 	entry.Response = string(out)
 	seq := e.w.Record(entry)
 	writeJSON(w, status, out)
+	e.handOut(devices, pl.n, rid, seq, &cv, func(d *world.Device) { e.deliver(app, d, &pl, rid, seq, now) })
+}
+
+// handOut gives every phone an accepted message (v1 and v3): dropped at
+// once when the content filter found nothing to show, else through
+// deliver, with a note when control characters were stripped.
+func (e *Emulator) handOut(devices []world.Device, n world.Notification, rid string, seq uint64, cv *world.ContentVerdict, deliver func(*world.Device)) {
+	n.MessageID = rid
 	for i := range devices {
 		if cv.Rule == world.ContentEmpty {
-			n := pl.n
-			n.MessageID = rid
 			e.w.Drop(devices[i].ID, n, RuleContentEmpty, cv.Reason, seq) //nolint:errcheck // the phone exists
 			continue
 		}
-		e.deliver(app, &devices[i], &pl, rid, seq, now)
+		deliver(&devices[i])
 		if cv.Controls > 0 {
-			n := pl.n
-			n.MessageID = rid
 			e.w.Note(devices[i].ID, n, RuleContentControls, cv.ControlsReason(), seq)
 		}
 	}

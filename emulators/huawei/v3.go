@@ -175,20 +175,7 @@ func (e *Emulator) serveV3Send(w http.ResponseWriter, r *http.Request) {
 	entry.Response = string(out)
 	seq := e.w.Record(entry)
 	writeJSON(w, status, out)
-	for i := range devices {
-		if cv.Rule == world.ContentEmpty {
-			n := pl.n
-			n.MessageID = rid
-			e.w.Drop(devices[i].ID, n, RuleContentEmpty, cv.Reason, seq) //nolint:errcheck // the phone exists
-			continue
-		}
-		e.deliverV3(app, &devices[i], &pl, rid, seq, now)
-		if cv.Controls > 0 {
-			n := pl.n
-			n.MessageID = rid
-			e.w.Note(devices[i].ID, n, RuleContentControls, cv.ControlsReason(), seq)
-		}
-	}
+	e.handOut(devices, pl.n, rid, seq, &cv, func(d *world.Device) { e.deliverV3(app, d, &pl, rid, seq, now) })
 }
 
 // v3Tokens sorts a v3 request's tokens: a HarmonyOS NEXT phone of the app

@@ -53,7 +53,11 @@ func Text(code string) string { return codeText[code] }
 // on 401), 500 for internal errors, 400 otherwise. An app setting
 // "http_status.<code>" (e.g. "http_status.80200003": "200") overrides one
 // code, "http_status" = "200" sends every answer with 200.
-func httpStatus(code string, app *world.App) int {
+func httpStatus(code string, app *world.App) int { return statusOf(code, app, codeExpired) }
+
+// statusOf is httpStatus and v3Status: the app's override, else 401 for
+// the auth codes (expired is the API's own "token expired" code).
+func statusOf(code string, app *world.App, expired string) int {
 	if app != nil && len(app.Settings) > 0 {
 		if v := app.Setting("http_status."+code, app.Setting("http_status", "")); v != "" {
 			if n := atoiStatus(v); n != 0 {
@@ -64,7 +68,7 @@ func httpStatus(code string, app *world.App) int {
 	switch code {
 	case codeSuccess, codePartial:
 		return http.StatusOK
-	case codeAuth, codeExpired:
+	case codeAuth, expired:
 		return http.StatusUnauthorized
 	case codeInternal:
 		return http.StatusInternalServerError

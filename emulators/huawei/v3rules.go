@@ -1,7 +1,6 @@
 package huawei
 
 import (
-	"net/http"
 
 	"github.com/pushsim/pushsim/emulators/world"
 )
@@ -73,24 +72,7 @@ var v3Text = map[string]string{
 // (parameters), 401 (authentication), 500 and 503 (flow control); which
 // code comes with which is read from the meanings. App.Settings
 // "http_status.<code>" / "http_status" override, as for v1.
-func v3Status(code string, app *world.App) int {
-	if app != nil && len(app.Settings) > 0 {
-		if v := app.Setting("http_status."+code, app.Setting("http_status", "")); v != "" {
-			if n := atoiStatus(v); n != 0 {
-				return n
-			}
-		}
-	}
-	switch code {
-	case codeSuccess, codePartial:
-		return http.StatusOK
-	case codeAuth, codeJWTExpired:
-		return http.StatusUnauthorized
-	case codeInternal:
-		return http.StatusInternalServerError
-	}
-	return http.StatusBadRequest
-}
+func v3Status(code string, app *world.App) int { return statusOf(code, app, codeJWTExpired) }
 
 const (
 	srcV3      = "vendor-facts/apns-honor-huawei-v3.md §3"

@@ -1,7 +1,6 @@
 package huawei
 
 import (
-
 	"github.com/pushsim/pushsim/emulators/world"
 )
 
